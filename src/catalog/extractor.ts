@@ -1,0 +1,45 @@
+import type { Distro, ExtractedPackage } from '../core/model.js';
+
+/**
+ * The files an extractor asked for, as one state of the image shows them (the merged view after some layer).
+ * Paths never start with a slash and are normalised: `var/lib/dpkg/status`.
+ */
+export interface FileView {
+  /** Content of a wanted file, or undefined when it is absent, was not wanted, or exceeded the size cap. */
+  read(path: string): Buffer | undefined;
+  /** Every wanted path present in this view, sorted. */
+  paths(): readonly string[];
+}
+
+export interface ExtractContext {
+  view: FileView;
+  /** The distribution detected in the same view, when known. */
+  distro: Distro | undefined;
+  /** Record a non-fatal problem with an in-image path; extraction goes on with the rest. */
+  issue(path: string, reason: string): void;
+}
+
+/**
+ * An extractor: a cheap path predicate to pick files during the single pass over the layers, and a pure parse
+ * of the files it picked. Listed in `catalog/extractors/index.ts`; never registered by side effect.
+ */
+export interface Extractor {
+  /** Group and name, e.g. os/dpkg. */
+  readonly name: string;
+  /** Bump when the output for the same input changes: cached per-layer results are keyed by it. */
+  readonly version: number;
+  /** Largest file the extractor accepts; a larger one is recorded as an issue and not read. */
+  readonly maxFileBytes: number;
+  /** Cheap, synchronous: does this extractor want the file at `path` (no leading slash)? */
+  wants(path: string): boolean;
+  /**
+   * Parse the wanted files of one view. Throwing is for bugs only: bad input is reported with `ctx.issue` and the
+   * packages that could be read are returned.
+   */
+  extract(ctx: ExtractContext): ExtractedPackage[] | Promise<ExtractedPackage[]>;
+}
+
+/** Extractor id as results record it: `os/dpkg@1`. */
+export function extractorId(extractor: Pick<Extractor, 'name' | 'version'>): string {
+  return `${extractor.name}@${extractor.version}`;
+}
