@@ -1,0 +1,92 @@
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeFor, GroutError, isGroutError } from '../core/errors.js';
+import { encodeImageSummaryJson, encodeImageSummaryText, summariseImage } from '../report/index.js';
+import { encodeInventory, inventory, SBOM_FORMATS, type SbomFormat } from '../scan/index.js';
+import { GROUT_VERSION } from '../version.js';
+import { useColor, writeOutput } from './output.js';
+import { progressRenderer } from './progress.js';
+
+interface CommonOptions {
+  platform?: string;
+  quiet?: boolean;
+  output?: string;
+}
+
+/**
+ * The grout command line. Returns the exit code instead of exiting, so tests can call it in-process.
+ * Exit codes: 0 ok · 2 usage · 3 image not found or unreadable · 4 image malformed or unsafe · 5 internal error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('grout')
+    .description('Container supply-chain security: inventory what is in an image.')
+    .version(GROUT_VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    .showHelpAfterError('(run grout --help for usage)');
+
+  const sourceHelp = 'docker-archive:FILE[:repo:tag|@N] | oci:DIR[:tag|@sha256:…] | oci-archive:FILE[:tag] | rootfs:DIR';
+
+  program
+    .command('sbom')
+    .description('list every package in an image as an SBOM')
+    .argument('<source>', sourceHelp)
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...SBOM_FORMATS]).default('table'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this machine)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (source: string, opts: CommonOptions & { format: SbomFormat }) => {
+      const inv = await runInventory(source, opts);
+      await writeOutput(encodeInventory(inv, opts.format, { color: opts.output === undefined && useColor(process.stdout) }), opts.output);
+    });
+
+  program
+    .command('inspect')
+    .description('show an image: platform, distro, layers (diffId, size, created_by) and the packages each brought')
+    .argument('<source>', sourceHelp)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this machine)')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(async (source: string, opts: CommonOptions & { format: 'table' | 'json' }) => {
+      const summary = summariseImage(await runInventory(source, opts));
+      const text = opts.format === 'json' ? encodeImageSummaryJson(summary) : encodeImageSummaryText(summary, { color: opts.output === undefined && useColor(process.stdout) });
+      await writeOutput(text, opts.output);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    exitCode = reportError(err);
+  }
+  return exitCode;
+}
+
+async function runInventory(source: string, opts: CommonOptions) {
+  const progress = progressRenderer(opts.quiet === true);
+  try {
+    return await inventory(source, {
+      ...(opts.platform ? { platform: opts.platform } : {}),
+      ...(progress.listener ? { onProgress: progress.listener } : {}),
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message (or the help / version text).
+    return err.exitCode === 0 ? 0 : exitCodeFor('E_USAGE');
+  }
+  if (isGroutError(err)) {
+    process.stderr.write(`grout: error: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+    return exitCodeFor(err.code);
+  }
+  const internal = new GroutError('E_INTERNAL', err instanceof Error ? err.message : String(err));
+  process.stderr.write(`grout: internal error: ${internal.message}\n`);
+  if (process.env['GROUT_DEBUG'] && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('  hint: set GROUT_DEBUG=1 for details, and please report this\n');
+  return exitCodeFor('E_INTERNAL');
+}

@@ -1,0 +1,24 @@
+import type { Inventory } from '../core/model.js';
+import { textTable } from './text-table.js';
+
+export interface TableOptions {
+  color?: boolean;
+}
+
+/** The human view of an inventory: one line per package, with its source package and the layer that brought it. */
+export function encodeInventoryTable(inventory: Inventory, options: TableOptions = {}): string {
+  const rows = inventory.packages.map((p) => [
+    p.name,
+    p.version,
+    p.arch ?? '',
+    p.ecosystem,
+    p.source && (p.source.name !== p.name || (p.source.version && p.source.version !== p.version))
+      ? `${p.source.name}${p.source.version && p.source.version !== p.version ? ` ${p.source.version}` : ''}`
+      : '',
+    String(p.locations[0]?.layer ?? ''),
+  ]);
+  const distro = inventory.distro ? `${inventory.distro.prettyName ?? `${inventory.distro.id} ${inventory.distro.versionId ?? ''}`.trim()}` : 'unknown distro';
+  const summary = `${inventory.packages.length} packages · ${distro} · ${inventory.image.layers.length} layers`;
+  const issues = inventory.issues.length > 0 ? `${inventory.issues.length} issues (see -f json)\n` : '';
+  return `${textTable(['NAME', 'VERSION', 'ARCH', 'TYPE', 'SOURCE', 'LAYER'], rows, { bold: options.color ?? false })}${summary}\n${issues}`;
+}

@@ -1,0 +1,36 @@
+import type { ProgressListener } from '../core/events.js';
+import type { Inventory } from '../core/model.js';
+import { catalogImage, defaultExtractors, type Extractor } from '../catalog/index.js';
+import { imageSource, parsePlatform, type ImageSource, type Platform } from '../image/index.js';
+
+export interface InventoryOptions {
+  /** `linux/arm64`, or a parsed platform; default: the host's. */
+  platform?: string | Platform;
+  extractors?: readonly Extractor[];
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+/**
+ * Read an image once and return its inventory: distro, packages with the layer that brought each, the files they
+ * own, dependencies, and the non-fatal issues met.
+ *
+ * @example
+ * const inv = await inventory('oci:./layout:latest');
+ * console.log(inv.packages.map((p) => p.purl));
+ */
+export async function inventory(source: string | ImageSource, options: InventoryOptions = {}): Promise<Inventory> {
+  const src = typeof source === 'string' ? imageSource(source) : source;
+  const platform = typeof options.platform === 'string' ? parsePlatform(options.platform) : options.platform;
+  const image = await src.open({ ...(platform ? { platform } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  try {
+    options.onProgress?.({ type: 'image-opened', reference: src.reference, layers: image.layers.length });
+    return await catalogImage(image, {
+      extractors: options.extractors ?? defaultExtractors,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  } finally {
+    await image.close();
+  }
+}
