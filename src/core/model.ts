@@ -119,6 +119,8 @@ export interface RpmMetadata {
   sigmd5?: string;
   /** Header index in the database (rpm -q --qf %{DBINSTANCE}). */
   dbInstance?: number;
+  /** PROVIDENAME as written (sonames, virtual names): what `dependsOn` entries of other rpms resolve against. */
+  provides?: string[];
 }
 
 export type PackageMetadata = DpkgMetadata | ApkMetadata | RpmMetadata;

@@ -1,0 +1,1 @@
+export { rpmExtractor } from './rpm-extractor.js';
