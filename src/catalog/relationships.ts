@@ -18,6 +18,8 @@ export function resolveDependencies(pairs: { pkg: Package; extracted: ExtractedP
   for (const pkg of all) {
     provide(pkg.ecosystem, pkg.name, pkg.id);
     for (const p of providesOf(byId.get(pkg.id)!)) provide(pkg.ecosystem, p, pkg.id);
+    // rpm may require a file (`/bin/sh`): whoever owns it provides it.
+    if (pkg.ecosystem === 'rpm') for (const file of pkg.files) provide(pkg.ecosystem, `/${file}`, pkg.id);
   }
   const seen = new Set<string>();
   const out: Relationship[] = [];
@@ -36,13 +38,18 @@ export function resolveDependencies(pairs: { pkg: Package; extracted: ExtractedP
 
 function providesOf(pkg: ExtractedPackage): string[] {
   const meta = pkg.metadata;
-  if (meta && (meta.kind === 'dpkg' || meta.kind === 'apk')) return (meta.provides ?? []).map(bareName);
+  if (meta && (meta.kind === 'dpkg' || meta.kind === 'apk' || meta.kind === 'rpm')) return (meta.provides ?? []).map(bareName);
   return [];
 }
 
-/** `libc6 (>= 2.36)` → `libc6`; `so:libc.musl-x86_64.so.1=1` → `so:libc.musl-x86_64.so.1`; `perl:any` → `perl`. */
+/**
+ * `libc6 (>= 2.36)` → `libc6`; `so:libc.musl-x86_64.so.1=1` → `so:libc.musl-x86_64.so.1`; `perl:any` → `perl`;
+ * rpm's `libc.so.6()(64bit)` is kept whole (its parentheses are part of the name).
+ */
 export function bareName(spec: string): string {
-  let name = spec.trim().split(/[\s(<>=]/, 1)[0] ?? '';
+  const trimmed = spec.trim();
+  if (/^[^\s(]+\(.*\)(\(64bit\))?$/.test(trimmed)) return trimmed;
+  let name = trimmed.split(/[\s(<>=]/, 1)[0] ?? '';
   if (name.endsWith(':any') || name.endsWith(':native')) name = name.slice(0, name.lastIndexOf(':'));
   return name;
 }
