@@ -95,6 +95,11 @@ export class FileTree {
     return dir.path ? `${dir.path}/${name}` : name;
   }
 
+  /** Does `path` lead to a directory, following symlinks in every component including the last? */
+  isDirectory(path: string): boolean {
+    return this.directoryFor(path, -1, false) !== undefined;
+  }
+
   /** Visit every node below the root (or below `start`, a detached node at `base`) in path order. */
   *walk(start: TreeNode = this.root, base = ''): Generator<[string, TreeNode]> {
     const stack: [string, TreeNode][] = [[base, start]];

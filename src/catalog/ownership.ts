@@ -42,7 +42,8 @@ export function buildOwnership(tree: FileTree, extracted: ExtractedPackage[], pa
       const path = resolve(file.path);
       if (path === undefined) continue;
       const node = tree.get(path);
-      if (!node || node.type === 'dir') continue;
+      // Directories are not owned files; nor is a symlink standing for a directory the package lists (merged /usr: `/bin`).
+      if (!node || node.type === 'dir' || (node.type === 'symlink' && tree.isDirectory(path))) continue;
       owned.add(path);
       let record = files.get(path);
       if (!record) {

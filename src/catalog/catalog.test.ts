@@ -1,0 +1,137 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir, writeOciLayout, type EntrySpec } from '../../test/fixtures/image-builder.js';
+import { inventory } from '../scan/index.js';
+
+const work = tempDir();
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function stanza(name: string, version: string, extra = ''): string {
+  return `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${version}\n${extra}Maintainer: Someone <s@example.org>\nDescription: ${name}\n`;
+}
+
+const osRelease: EntrySpec = {
+  path: 'usr/lib/os-release',
+  content: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n',
+};
+
+describe('catalogImage on a layered dpkg image', () => {
+  const layout = join(work, 'layout');
+  const status1 = [stanza('base-files', '12.4+deb12u5'), stanza('gzip', '1.12-1', 'Source: gzip-src (1.12-0)\nDepends: libc6 (>= 2.34)\n'), stanza('libc6', '2.36-9')].join('\n');
+  const status2 = [status1, stanza('curl', '7.88.1-10', 'Depends: libc6, gzip | bzip2\n')].join('\n');
+  const status3 = [stanza('base-files', '12.4+deb12u5'), stanza('curl', '7.88.1-10', 'Depends: libc6\n'), stanza('libc6', '2.36-9')].join('\n');
+  const written = writeOciLayout(layout, [
+    {
+      tag: 'test',
+      layers: [
+        {
+          createdBy: 'mmdebstrap',
+          entries: [
+            { path: 'usr/bin', type: 'dir' },
+            { path: 'bin', type: 'symlink', target: 'usr/bin' },
+            { path: 'etc/os-release', type: 'symlink', target: '../usr/lib/os-release' },
+            osRelease,
+            { path: 'usr/bin/gzip', content: 'ELF gzip', mode: 0o755 },
+            { path: 'usr/bin/zcat', content: 'ELF zcat', mode: 0o755 },
+            { path: 'lib/x86_64-linux-gnu/libc.so.6', content: 'ELF libc' },
+            { path: 'var/lib/dpkg/status', content: status1 },
+            { path: 'var/lib/dpkg/info/gzip.list', content: '/.\n/bin\n/bin/gzip\n/bin/zcat\n' },
+            { path: 'var/lib/dpkg/info/gzip.md5sums', content: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  bin/gzip\n' },
+            { path: 'var/lib/dpkg/info/libc6:amd64.list', content: '/lib/x86_64-linux-gnu/libc.so.6\n' },
+            { path: 'var/lib/dpkg/info/base-files.list', content: '/usr/lib/os-release\n' },
+          ],
+        },
+        {
+          createdBy: 'RUN apt-get install -y curl',
+          entries: [
+            { path: 'var/lib/dpkg/status', content: status2 },
+            { path: 'var/lib/dpkg/info/curl.list', content: '/usr/bin/curl\n' },
+            { path: 'usr/bin/curl', content: 'ELF curl', mode: 0o755 },
+          ],
+        },
+        {
+          createdBy: 'RUN dpkg --purge --force-depends gzip',
+          entries: [
+            { path: 'var/lib/dpkg/status', content: status3 },
+            { path: 'var/lib/dpkg/info/.wh.gzip.list', content: '' },
+            { path: 'var/lib/dpkg/info/.wh.gzip.md5sums', content: '' },
+            { path: 'usr/bin/.wh.gzip', content: '' },
+            { path: 'usr/bin/.wh.zcat', content: '' },
+          ],
+        },
+      ],
+    },
+  ]);
+
+  it('reports the packages of the merged image, each with the layer that introduced it', async () => {
+    await written;
+    const inv = await inventory(`oci:${layout}:test`);
+    expect(inv.distro).toMatchObject({ id: 'debian', versionId: '12', codename: 'bookworm' });
+    expect(inv.packages.map((p) => `${p.name}@${p.version} layer ${p.locations[0]!.layer}`)).toEqual([
+      'base-files@12.4+deb12u5 layer 0',
+      'curl@7.88.1-10 layer 1',
+      'libc6@2.36-9 layer 0',
+    ]);
+    const curl = inv.packages.find((p) => p.name === 'curl')!;
+    expect(curl.purl).toBe('pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12');
+    expect(curl.foundBy).toBe('os/dpkg@1');
+    expect(inv.image.layers[1]!.createdBy).toBe('RUN apt-get install -y curl');
+  });
+
+  it('maps owned files through merged /usr and keeps only files that still exist', async () => {
+    await written;
+    const inv = await inventory(`oci:${layout}:test`);
+    const libc = inv.packages.find((p) => p.name === 'libc6')!;
+    expect(libc.files).toEqual(['lib/x86_64-linux-gnu/libc.so.6']);
+    const base = inv.packages.find((p) => p.name === 'base-files')!;
+    expect(base.files).toEqual(['usr/lib/os-release']);
+    expect(inv.files.find((f) => f.path === 'usr/bin/curl')).toMatchObject({ layer: 1, owners: [curl(inv).id], type: 'file' });
+    expect(inv.files.some((f) => f.path.includes('gzip'))).toBe(false);
+  });
+
+  it('resolves dependencies to installed packages', async () => {
+    await written;
+    const inv = await inventory(`oci:${layout}:test`);
+    const id = (name: string): string => inv.packages.find((p) => p.name === name)!.id;
+    expect(inv.relationships).toContainEqual({ from: id('curl'), to: id('libc6'), type: 'depends-on' });
+  });
+
+  it('gives the same inventory twice', async () => {
+    await written;
+    const a = JSON.stringify(await inventory(`oci:${layout}:test`));
+    const b = JSON.stringify(await inventory(`oci:${layout}:test`));
+    expect(a).toBe(b);
+  });
+});
+
+function curl(inv: Awaited<ReturnType<typeof inventory>>) {
+  return inv.packages.find((p) => p.name === 'curl')!;
+}
+
+describe('merged /usr attribution of dpkg lists', () => {
+  it('maps /bin/zcat in a list to usr/bin/zcat', async () => {
+    const dir = join(work, 'merged');
+    await writeOciLayout(dir, [
+      {
+        tag: 't',
+        layers: [
+          {
+            entries: [
+              { path: 'bin', type: 'symlink', target: 'usr/bin' },
+              { path: 'usr/bin/zcat', content: 'zcat' },
+              { path: 'var/lib/dpkg/status', content: stanza('gzip', '1.12-1') },
+              { path: 'var/lib/dpkg/info/gzip.list', content: '/bin\n/bin/zcat\n' },
+              { path: 'var/lib/dpkg/info/gzip.md5sums', content: '0123456789abcdef0123456789abcdef  bin/zcat\n' },
+            ],
+          },
+        ],
+      },
+    ]);
+    const inv = await inventory(`oci:${dir}:t`);
+    expect(inv.packages[0]!.files).toEqual(['usr/bin/zcat']);
+    expect(inv.files).toEqual([
+      expect.objectContaining({ path: 'usr/bin/zcat', digests: [{ algorithm: 'md5', value: '0123456789abcdef0123456789abcdef' }] }),
+    ]);
+  });
+});

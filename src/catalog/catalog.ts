@@ -1,0 +1,167 @@
+import type { ProgressListener } from '../core/events.js';
+import type { Distro, ExtractedPackage, Inventory, InventoryIssue, Package } from '../core/model.js';
+import type { OpenedImage } from '../image/index.js';
+import { detectDistro, distroWants } from './distro/index.js';
+import { extractorId, type Extractor, type FileView } from './extractor.js';
+import { FileTree } from './file-tree.js';
+import { applyLayer, type ContentState } from './merge-layers.js';
+import { buildOwnership } from './ownership.js';
+import { identityKey, packageFrom } from './package-identity.js';
+import { resolveDependencies } from './relationships.js';
+import { scanLayer, type FileSelector, type ScannedLayer } from './scan-layer.js';
+
+export interface CatalogOptions {
+  extractors: readonly Extractor[];
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Layers read at the same time (decompression runs off the main thread). Default 2. */
+  concurrency?: number;
+}
+
+/** Files the distro detector reads are small text files, except the BusyBox binary it scans for a banner. */
+const DISTRO_FILE_CAP = 4 * 1024 * 1024;
+
+/**
+ * The single pass: read every layer once, keep only the files some extractor wants, merge the layers with their
+ * whiteouts, run each extractor on the merged view — and on the views after each layer that changed its files,
+ * to learn which layer introduced each package — then build the file-ownership graph.
+ */
+export async function catalogImage(image: OpenedImage, options: CatalogOptions): Promise<Inventory> {
+  const { extractors, signal, onProgress } = options;
+  const selector = fileSelector(extractors);
+  const scanned = await scanAll(image, selector, options);
+  const issues: InventoryIssue[] = scanned.flatMap((layer) => layer.issues);
+
+  const tree = new FileTree();
+  const state: ContentState = new Map();
+  const snapshots = new Map<Extractor, { layer: number; files: Map<string, Buffer> }[]>();
+  for (const layer of scanned) {
+    const changed = applyLayer(tree, state, layer);
+    layer.contents.clear();
+    layer.changes.length = 0;
+    for (const extractor of extractors) {
+      if (!changed.some((p) => extractor.wants(p))) continue;
+      const files = new Map<string, Buffer>();
+      for (const [path, { bytes }] of state) if (extractor.wants(path)) files.set(path, bytes);
+      const list = snapshots.get(extractor) ?? [];
+      list.push({ layer: layer.ref.index, files });
+      snapshots.set(extractor, list);
+    }
+  }
+
+  const distroFiles = new Map<string, Buffer>();
+  for (const [path, { bytes }] of state) if (distroWants(path)) distroFiles.set(path, bytes);
+  const distro = detectDistro(viewOf(distroFiles));
+
+  const extracted: { pkg: ExtractedPackage; extractor: Extractor; layer: number }[] = [];
+  for (const extractor of extractors) {
+    signal?.throwIfAborted();
+    const views = snapshots.get(extractor) ?? [];
+    const final = views.at(-1);
+    if (!final) continue;
+    const id = extractorId(extractor);
+    const record = (path: string, reason: string): void => {
+      issues.push({ path, stage: id, reason, ...layerOf(state, path) });
+    };
+    const packages = await extractor.extract({ view: viewOf(final.files), distro, issue: record });
+    const introducedAt = await introductionLayers(extractor, views, distro);
+    for (const pkg of packages) {
+      extracted.push({ pkg, extractor, layer: introducedAt(identityKey(pkg)) ?? state.get(pkg.evidence)?.layer ?? final.layer });
+    }
+    onProgress?.({ type: 'extract-done', extractor: id, packages: packages.length });
+  }
+
+  const packages: Package[] = extracted.map(({ pkg, extractor, layer }) => packageFrom(pkg, extractorId(extractor), layer, distro));
+  const ownership = buildOwnership(tree, extracted.map((e) => e.pkg), packages);
+  const kept = ownership.packages;
+  const inventory: Inventory = {
+    image: image.description,
+    packages: kept,
+    files: ownership.files,
+    relationships: resolveDependencies(
+      packages.flatMap((pkg, i) => (ownership.keptIds.has(pkg.id) ? [{ pkg, extracted: extracted[i]!.pkg }] : [])),
+    ),
+    issues: sortIssues(issues),
+    extractors: extractors.map(extractorId).sort(),
+  };
+  if (distro) inventory.distro = distro;
+  return inventory;
+}
+
+function fileSelector(extractors: readonly Extractor[]): FileSelector {
+  return {
+    capFor(path: string): number | undefined {
+      let cap: number | undefined = distroWants(path) ? DISTRO_FILE_CAP : undefined;
+      for (const extractor of extractors) {
+        if (extractor.wants(path)) cap = Math.max(cap ?? 0, extractor.maxFileBytes);
+      }
+      return cap;
+    },
+  };
+}
+
+async function scanAll(image: OpenedImage, selector: FileSelector, options: CatalogOptions): Promise<ScannedLayer[]> {
+  const total = image.layers.length;
+  const results: ScannedLayer[] = new Array(total);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const i = next++;
+      const layer = image.layers[i]!;
+      options.onProgress?.({ type: 'layer-start', index: i, total, diffId: layer.ref.diffId, ...(layer.ref.size !== undefined ? { size: layer.ref.size } : {}) });
+      const scanned = await scanLayer(layer, selector, options.signal);
+      results[i] = scanned;
+      options.onProgress?.({ type: 'layer-done', index: i, total, entries: scanned.changes.length, wanted: scanned.contents.size });
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 2, total));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+/**
+ * For each package of the final view, the lowest layer from which it is present in every later state of the
+ * extractor's files (a package purged and installed again counts from the reinstall).
+ */
+async function introductionLayers(
+  extractor: Extractor,
+  views: { layer: number; files: Map<string, Buffer> }[],
+  distro: Distro | undefined,
+): Promise<(key: string) => number | undefined> {
+  const present: Set<string>[] = [];
+  for (const view of views.slice(0, -1)) {
+    const packages = await extractor.extract({ view: viewOf(view.files), distro, issue: () => {} });
+    present.push(new Set(packages.map(identityKey)));
+  }
+  return (key) => {
+    let layer = views.at(-1)?.layer;
+    for (let i = present.length - 1; i >= 0; i--) {
+      if (!present[i]!.has(key)) break;
+      layer = views[i]!.layer;
+    }
+    return layer;
+  };
+}
+
+function viewOf(files: Map<string, Buffer>): FileView {
+  let sorted: string[] | undefined;
+  return {
+    read: (path) => files.get(path),
+    paths: () => (sorted ??= [...files.keys()].sort()),
+  };
+}
+
+function layerOf(state: ContentState, path: string): { layer?: number } {
+  const entry = state.get(path);
+  return entry ? { layer: entry.layer } : {};
+}
+
+function sortIssues(issues: InventoryIssue[]): InventoryIssue[] {
+  return issues.sort(
+    (a, b) => compare(a.path, b.path) || (a.layer ?? -1) - (b.layer ?? -1) || compare(a.stage, b.stage) || compare(a.reason, b.reason),
+  );
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
