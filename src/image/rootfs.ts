@@ -1,4 +1,5 @@
-import { lstat, opendir, readFile, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GroutError } from '../core/errors.js';
 import type { ImageDescription } from '../core/model.js';
@@ -33,48 +34,65 @@ export async function openRootfs(dir: string, reference: string): Promise<Opened
   };
 }
 
+/**
+ * Depth-first walk in name order. Synchronous file system calls are used on purpose: a root file system has
+ * hundreds of thousands of entries and one thread-pool round trip per lstat costs far more than the call itself.
+ * The walk yields to the event loop between directories.
+ */
 async function* walk(root: string, signal?: AbortSignal): AsyncGenerator<LayerEntry | LayerEntryProblem> {
   const skipTop = root === '/' ? HOST_VIRTUAL : new Set<string>();
   const stack: string[] = [''];
+  let sinceYield = 0;
   while (stack.length > 0) {
     signal?.throwIfAborted();
     const rel = stack.pop()!;
-    let dir;
+    let dirents: Dirent[];
     try {
-      dir = await opendir(join(root, rel), { bufferSize: 256 });
+      dirents = readdirSync(join(root, rel), { withFileTypes: true });
     } catch (err) {
       yield { kind: 'problem', path: rel || '.', reason: `cannot list directory: ${(err as Error).message}` };
       continue;
     }
-    const names: string[] = [];
-    for await (const dirent of dir) names.push(dirent.name);
-    names.sort();
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
-    for (const name of names) {
+    for (const dirent of dirents) {
+      const name = dirent.name;
       if (rel === '' && skipTop.has(name)) continue;
       const path = rel ? `${rel}/${name}` : name;
       const full = join(root, path);
-      let st;
-      try {
-        st = await lstat(full);
-      } catch (err) {
-        yield { kind: 'problem', path, reason: `cannot stat: ${(err as Error).message}` };
-        continue;
-      }
-      const node: LayerNode = { kind: 'node', path, type: 'other', mode: st.mode & 0o7777, size: 0, read: () => readFile(full) };
-      if (st.isFile()) {
-        node.type = 'file';
-        node.size = st.size;
-      } else if (st.isDirectory()) {
+      const node: LayerNode = { kind: 'node', path, type: 'other', mode: 0, size: 0, read: () => readFile(full) };
+      if (dirent.isDirectory()) {
         node.type = 'dir';
+        node.mode = 0o755;
         subdirs.push(path);
-      } else if (st.isSymbolicLink()) {
-        node.type = 'symlink';
-        node.linkTarget = await readlink(full).catch(() => '');
+      } else if (dirent.isFile() || dirent.isSymbolicLink()) {
+        let st;
+        try {
+          st = lstatSync(full);
+        } catch (err) {
+          yield { kind: 'problem', path, reason: `cannot stat: ${(err as Error).message}` };
+          continue;
+        }
+        node.mode = st.mode & 0o7777;
+        if (st.isFile()) {
+          node.type = 'file';
+          node.size = st.size;
+        } else if (st.isSymbolicLink()) {
+          node.type = 'symlink';
+          try {
+            node.linkTarget = readlinkSync(full);
+          } catch {
+            node.linkTarget = '';
+          }
+        }
       }
       yield node;
     }
     // Visit subdirectories in name order.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+    if (++sinceYield >= 256) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 }
