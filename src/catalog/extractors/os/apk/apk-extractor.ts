@@ -4,7 +4,7 @@
  */
 import type { ExtractedPackage } from '../../../../core/model.js';
 import type { ExtractContext, Extractor } from '../../../extractor.js';
-import { issueSink } from './issue-sink.js';
+import { issueSink } from '../../../issue-sink.js';
 import { parseInstalledDb } from './read-installed.js';
 
 /**

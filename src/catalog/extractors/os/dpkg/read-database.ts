@@ -1,7 +1,7 @@
 /** Reading status files and per-package file lists out of a FileView; shared by the dpkg and opkg extractors. */
 import type { ExtractContext } from '../../../extractor.js';
 import type { ExtractedPackage, FileDigest } from '../../../../core/model.js';
-import { issueSink } from './issue-sink.js';
+import { issueSink } from '../../../issue-sink.js';
 import { mergeOwnedFiles, parseListFile, parseMd5sums, type Conffile } from './owned-files.js';
 import { parseStanzas } from './stanza.js';
 import { packageFromStanza, type StanzaOptions } from './stanza-package.js';

@@ -332,6 +332,6 @@ describe('os/rpm extractor on hostile databases: issues, no throw, no hang', () 
     const { packages, issues } = await run(viewOfFiles({ 'var/lib/rpm/rpmdb.sqlite': db }));
     expect(packages).toEqual([]);
     expect(issues).toHaveLength(51);
-    expect(issues[50]?.reason).toBe('30 more problems in this database not listed');
+    expect(issues[50]?.reason).toBe('30 more problems in this file not listed');
   });
 });

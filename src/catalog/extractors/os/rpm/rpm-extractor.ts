@@ -6,6 +6,7 @@ import { parseHeader } from './header.js';
 import { readNdb } from './ndb.js';
 import { packageFromHeader } from './package-from-header.js';
 import { readSqlite } from './sqlite.js';
+import { issueSink } from '../../../issue-sink.js';
 
 interface Database {
   path: string;
@@ -58,38 +59,25 @@ function extractPackages(ctx: ExtractContext): ExtractedPackage[] {
       ctx.issue(db.path, result.reason);
       continue;
     }
-    const issues = cappedIssues(ctx, db.path);
-    for (const problem of result.problems) issues.add(problem);
+    const issues = issueSink(ctx.issue, db.path, MAX_ISSUES_PER_DB);
+    for (const problem of result.problems) issues.report(problem);
     const packages: ExtractedPackage[] = [];
     for (const record of result.records) {
       const parsed = parseHeader(record.blob);
       if (!parsed.ok) {
-        issues.add(`header ${record.instance}: ${parsed.reason}`);
+        issues.report(`header ${record.instance}: ${parsed.reason}`);
         continue;
       }
       const built = packageFromHeader(parsed.header, db.path, record.instance);
-      if (built.kind === 'bad') issues.add(`header ${record.instance}: ${built.reason}`);
+      if (built.kind === 'bad') issues.report(`header ${record.instance}: ${built.reason}`);
       if (built.kind !== 'package') continue;
-      for (const problem of built.problems) issues.add(`header ${record.instance} (${built.pkg.name}): ${problem}`);
+      for (const problem of built.problems) issues.report(`header ${record.instance} (${built.pkg.name}): ${problem}`);
       packages.push(built.pkg);
     }
-    issues.flush();
+    issues.close();
     return packages.sort(comparePackages);
   }
   return [];
-}
-
-function cappedIssues(ctx: ExtractContext, path: string): { add(reason: string): void; flush(): void } {
-  let count = 0;
-  return {
-    add(reason) {
-      count++;
-      if (count <= MAX_ISSUES_PER_DB) ctx.issue(path, reason);
-    },
-    flush() {
-      if (count > MAX_ISSUES_PER_DB) ctx.issue(path, `${count - MAX_ISSUES_PER_DB} more problems in this database not listed`);
-    },
-  };
 }
 
 function compareText(a: string, b: string): number {
