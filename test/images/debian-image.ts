@@ -1,7 +1,8 @@
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedBuild } from './build-cache.js';
+import { aptInstall, buildLayeredDebianImage } from './layered-debian.js';
 
 /**
  * A real multi-layer OCI image built from Debian's own packages, with no Docker daemon: mmdebstrap makes the
@@ -11,7 +12,7 @@ import { cachedBuild } from './build-cache.js';
  * Layers: 0 minbase bookworm · 1 installs packages · 2 purges one of them · 3 deletes package files behind dpkg's
  * back and adds a file nobody owns.
  */
-const HARNESS_VERSION = 'debian-bookworm-v2';
+const HARNESS_VERSION = 'debian-bookworm-v3';
 export const TAG = 'test';
 export const INSTALLED = ['curl', 'libgcrypt20', 'bzip2', 'xz-utils', 'less'];
 export const PURGED = 'less';
@@ -52,67 +53,34 @@ export async function debianTestImage(): Promise<DebianTestImage> {
 }
 
 function build(dir: string): void {
-  const layout = join(dir, 'layout');
-  const bundle = join(dir, 'bundle');
-  const rootfs = join(bundle, 'rootfs');
-  const base = join(dir, 'base.tar');
-  const ref = `${layout}:${TAG}`;
-  // No mirror argument: mmdebstrap takes the machine's own apt sources.
-  execFileSync('mmdebstrap', ['--variant=minbase', '--quiet', 'bookworm', base], quiet);
-  execFileSync('umoci', ['init', '--layout', layout], quiet);
-  execFileSync('umoci', ['new', '--image', ref], quiet);
-  execFileSync('umoci', ['raw', 'add-layer', '--image', ref, base, '--history.created_by', CREATED_BY[0]!], quiet);
-  rmSync(base);
-  execFileSync('umoci', ['unpack', '--image', ref, bundle], quiet);
-
-  inChroot(rootfs, [
-    'apt-get update -qq',
-    `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${INSTALLED.join(' ')}`,
-    'apt-get clean',
-    'rm -rf /var/lib/apt/lists/*',
+  const { layout, bundle } = buildLayeredDebianImage(dir, TAG, CREATED_BY[0]!, [
+    { createdBy: CREATED_BY[1]!, chroot: aptInstall(INSTALLED) },
+    { createdBy: CREATED_BY[2]!, chroot: [`dpkg --purge ${PURGED}`] },
+    {
+      createdBy: CREATED_BY[3]!,
+      apply: (rootfs) => {
+        for (const path of DELETED_BEHIND_DPKG) rmSync(join(rootfs, path));
+        copyFileSync(join(rootfs, 'usr/bin/true'), join(rootfs, UNOWNED_FILE));
+      },
+    },
   ]);
-  repack(ref, bundle, CREATED_BY[1]!);
-
-  inChroot(rootfs, [`dpkg --purge ${PURGED}`]);
-  repack(ref, bundle, CREATED_BY[2]!);
-
-  for (const path of DELETED_BEHIND_DPKG) rmSync(join(rootfs, path));
-  copyFileSync(join(rootfs, 'usr/bin/true'), join(rootfs, UNOWNED_FILE));
-  repack(ref, bundle, CREATED_BY[3]!);
-
+  const rootfs = join(bundle, 'rootfs');
+  const ref = `${layout}:${TAG}`;
   execFileSync('tar', ['--sort=name', '-C', layout, '-cf', join(dir, 'image-oci.tar'), '.'], quiet);
   execFileSync('skopeo', ['copy', '--quiet', `oci:${ref}`, `docker-archive:${join(dir, 'image-docker.tar')}:grout/test:1`], quiet);
+  writeFileSync(join(dir, 'expected-dpkg.txt'), `${dpkgQuery(rootfs).join('\n')}\n`);
+}
+
+/** Installed packages as dpkg itself reports them for a root file system: name, version, arch, source, source version. */
+export function dpkgQuery(rootfs: string): string[] {
   const lines = execFileSync(
     'dpkg-query',
     [`--admindir=${join(rootfs, 'var/lib/dpkg')}`, '-W', '-f', '${db:Status-Status}\t${Package}\t${Version}\t${Architecture}\t${source:Package}\t${source:Version}\n'],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
   );
-  const installed = lines
+  return lines
     .split('\n')
     .filter((l) => l.startsWith('installed\t'))
     .map((l) => l.slice('installed\t'.length))
     .sort();
-  writeFileSync(join(dir, 'expected-dpkg.txt'), `${installed.join('\n')}\n`);
-}
-
-/** Run shell commands in the rootfs as root, with the machine's resolver so apt reaches the configured mirror. */
-function inChroot(rootfs: string, commands: string[]): void {
-  const resolv = join(rootfs, 'etc', 'resolv.conf');
-  const hadResolv = existsSync(resolv);
-  if (!hadResolv) copyFileSync('/etc/resolv.conf', resolv);
-  try {
-    execFileSync('chroot', [rootfs, '/bin/sh', '-ec', commands.join('\n')], { ...quiet, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' } });
-  } finally {
-    if (!hadResolv) rmSync(resolv, { force: true });
-  }
-}
-
-/**
- * Capture the bundle's changes as a new layer. umoci diffs against the state at unpack time, so the bundle is
- * unpacked afresh after each layer for the next one to stack on top.
- */
-function repack(ref: string, bundle: string, createdBy: string): void {
-  execFileSync('umoci', ['repack', '--image', ref, bundle, '--history.created_by', createdBy], quiet);
-  rmSync(bundle, { recursive: true, force: true });
-  execFileSync('umoci', ['unpack', '--image', ref, bundle], quiet);
 }
