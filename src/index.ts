@@ -8,7 +8,7 @@
  */
 export { inventory, sbom, encodeInventory, SBOM_FORMATS, type InventoryOptions, type SbomFormat } from './scan/index.js';
 export { imageSource, parseSourceReference, parsePlatform, type ImageSource, type OpenedImage, type LayerHandle, type Platform } from './image/index.js';
-export { defaultExtractors, type Extractor, type FileView } from './catalog/index.js';
+export { defaultExtractors, type AnyExtractor, type Extractor, type FileExtractor, type FileView } from './catalog/index.js';
 export { encodeCycloneDx, encodeSpdx } from './sbom/index.js';
 export { encodeInventoryJson, encodeInventoryTable, summariseImage } from './report/index.js';
 export { GroutError, exitCodeFor, type ErrorCode } from './core/errors.js';

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir, writeOciLayout, type EntrySpec } from '../../test/fixtures/image-builder.js';
 import { inventory } from '../scan/index.js';
+import type { FileExtractor } from './extractor.js';
+import { defaultExtractors } from './extractors/index.js';
 
 const work = tempDir();
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -133,5 +135,69 @@ describe('merged /usr attribution of dpkg lists', () => {
     expect(inv.files).toEqual([
       expect.objectContaining({ path: 'usr/bin/zcat', digests: [{ algorithm: 'md5', value: '0123456789abcdef0123456789abcdef' }] }),
     ]);
+  });
+});
+
+describe('file extractors', () => {
+  /** A minimal per-file extractor for the test: every `*.pkg.json` file names one npm package. */
+  const jsonPackages: FileExtractor = {
+    name: 'test/json',
+    version: 1,
+    maxFileBytes: 1024,
+    wants: (path) => path.endsWith('.pkg.json'),
+    extractFile(file, ctx) {
+      try {
+        const { name, version } = JSON.parse(file.bytes.toString()) as { name: string; version: string };
+        return [{ ecosystem: 'npm', name, version, licenses: [], evidence: file.path }];
+      } catch {
+        ctx.issue(file.path, 'not JSON');
+        return [];
+      }
+    },
+  };
+  const pkg = (name: string, version: string) => JSON.stringify({ name, version });
+
+  it('keeps what survives the layers, from the layer that wrote it, and drops what an OS package owns', async () => {
+    const dir = join(work, 'file-extractor');
+    await writeOciLayout(dir, [
+      {
+        tag: 't',
+        layers: [
+          {
+            entries: [
+              { path: 'app/a.pkg.json', content: pkg('a', '1.0.0') },
+              { path: 'app/b.pkg.json', content: pkg('b', '1.0.0') },
+              { path: 'app/gone.pkg.json', content: pkg('gone', '1.0.0') },
+              { path: 'usr/share/nodejs/debian.pkg.json', content: pkg('from-deb', '1.0.0') },
+              { path: 'var/lib/dpkg/status', content: stanza('node-from-deb', '1.0.0-1') },
+              { path: 'var/lib/dpkg/info/node-from-deb.list', content: '/usr/share/nodejs/debian.pkg.json\n' },
+              { path: 'big.pkg.json', content: 'x'.repeat(2000) },
+            ],
+          },
+          {
+            entries: [
+              { path: 'app/b.pkg.json', content: pkg('b', '2.0.0') },
+              { path: 'app/.wh.gone.pkg.json', content: '' },
+              { path: 'app/bad.pkg.json', content: '{' },
+              { path: 'app/link.pkg.json', type: 'hardlink', target: 'app/b.pkg.json' },
+            ],
+          },
+        ],
+      },
+    ]);
+    const inv = await inventory(`oci:${dir}:t`, { extractors: [...defaultExtractors, jsonPackages] });
+    expect(inv.packages.filter((p) => p.ecosystem === 'npm').map((p) => `${p.name}@${p.version} ${p.locations[0]!.path} layer ${p.locations[0]!.layer}`)).toEqual([
+      'a@1.0.0 app/a.pkg.json layer 0',
+      'b@2.0.0 app/b.pkg.json layer 1',
+      'b@2.0.0 app/link.pkg.json layer 1',
+    ]);
+    expect(inv.packages.map((p) => p.name)).toContain('node-from-deb');
+    expect(inv.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'app/bad.pkg.json', layer: 1, stage: 'test/json@1', reason: 'not JSON' }),
+        expect.objectContaining({ path: 'big.pkg.json', layer: 0, reason: expect.stringContaining('exceeds the 1024-byte limit') }),
+      ]),
+    );
+    expect(inv.extractors).toContain('test/json@1');
   });
 });

@@ -2,16 +2,16 @@ import type { ProgressListener } from '../core/events.js';
 import type { Distro, ExtractedPackage, Inventory, InventoryIssue, Package } from '../core/model.js';
 import type { OpenedImage } from '../image/index.js';
 import { detectDistro, distroWants } from './distro/index.js';
-import { extractorId, type Extractor, type FileView } from './extractor.js';
+import { extractorId, isFileExtractor, type AnyExtractor, type Extractor, type FileExtractor, type FileView } from './extractor.js';
 import { FileTree } from './file-tree.js';
 import { applyLayer, type ContentState } from './merge-layers.js';
 import { buildOwnership } from './ownership.js';
 import { identityKey, packageFrom } from './package-identity.js';
 import { resolveDependencies } from './relationships.js';
-import { scanLayer, type FileSelector, type ScannedLayer } from './scan-layer.js';
+import { scanLayer, type FileSelection, type FileSelector, type ScannedLayer } from './scan-layer.js';
 
 export interface CatalogOptions {
-  extractors: readonly Extractor[];
+  extractors: readonly AnyExtractor[];
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   /** Layers read at the same time (decompression runs off the main thread). Default 2. */
@@ -27,8 +27,10 @@ const DISTRO_FILE_CAP = 4 * 1024 * 1024;
  * to learn which layer introduced each package — then build the file-ownership graph.
  */
 export async function catalogImage(image: OpenedImage, options: CatalogOptions): Promise<Inventory> {
-  const { extractors, signal, onProgress } = options;
-  const selector = fileSelector(extractors);
+  const { signal, onProgress } = options;
+  const extractors = options.extractors.filter((e): e is Extractor => !isFileExtractor(e));
+  const fileExtractors = options.extractors.filter(isFileExtractor);
+  const selector = fileSelector(extractors, fileExtractors);
   const scanned = await scanAll(image, selector, options);
   const issues: InventoryIssue[] = scanned.flatMap((layer) => layer.issues);
 
@@ -38,11 +40,12 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   for (const layer of scanned) {
     const changed = applyLayer(tree, state, layer);
     layer.contents.clear();
+    layer.found.clear();
     layer.changes.length = 0;
     for (const extractor of extractors) {
       if (!changed.some((p) => extractor.wants(p))) continue;
       const files = new Map<string, Buffer>();
-      for (const [path, { bytes }] of state) if (extractor.wants(path)) files.set(path, bytes);
+      for (const [path, { bytes }] of state) if (bytes && extractor.wants(path)) files.set(path, bytes);
       const list = snapshots.get(extractor) ?? [];
       list.push({ layer: layer.ref.index, files });
       snapshots.set(extractor, list);
@@ -50,10 +53,10 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   }
 
   const distroFiles = new Map<string, Buffer>();
-  for (const [path, { bytes }] of state) if (distroWants(path)) distroFiles.set(path, bytes);
+  for (const [path, { bytes }] of state) if (bytes && distroWants(path)) distroFiles.set(path, bytes);
   const distro = detectDistro(viewOf(distroFiles));
 
-  const extracted: { pkg: ExtractedPackage; extractor: Extractor; layer: number }[] = [];
+  const extracted: { pkg: ExtractedPackage; extractor: AnyExtractor; layer: number }[] = [];
   for (const extractor of extractors) {
     signal?.throwIfAborted();
     const views = snapshots.get(extractor) ?? [];
@@ -71,6 +74,18 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
     onProgress?.({ type: 'extract-done', extractor: id, packages: packages.length });
   }
 
+  // File extractors parsed their files during the pass: what survives in the merged image is what they found.
+  const perFileExtractor = new Map<FileExtractor, number>();
+  for (const [, entry] of [...state].sort(([a], [b]) => compare(a, b))) {
+    for (const { extractor, packages } of entry.found ?? []) {
+      for (const pkg of packages) extracted.push({ pkg, extractor, layer: entry.layer });
+      perFileExtractor.set(extractor, (perFileExtractor.get(extractor) ?? 0) + packages.length);
+    }
+  }
+  for (const extractor of fileExtractors) {
+    onProgress?.({ type: 'extract-done', extractor: extractorId(extractor), packages: perFileExtractor.get(extractor) ?? 0 });
+  }
+
   const packages: Package[] = extracted.map(({ pkg, extractor, layer }) => packageFrom(pkg, extractorId(extractor), layer, distro));
   const ownership = buildOwnership(tree, extracted.map((e) => e.pkg), packages);
   const kept = ownership.packages;
@@ -82,20 +97,32 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
       packages.flatMap((pkg, i) => (ownership.keptIds.has(pkg.id) ? [{ pkg, extracted: extracted[i]!.pkg }] : [])),
     ),
     issues: sortIssues(issues),
-    extractors: extractors.map(extractorId).sort(),
+    extractors: options.extractors.map(extractorId).sort(),
   };
   if (distro) inventory.distro = distro;
   return inventory;
 }
 
-function fileSelector(extractors: readonly Extractor[]): FileSelector {
+function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly FileExtractor[]): FileSelector {
   return {
-    capFor(path: string): number | undefined {
-      let cap: number | undefined = distroWants(path) ? DISTRO_FILE_CAP : undefined;
+    select(path: string): FileSelection | undefined {
+      let cap = distroWants(path) ? DISTRO_FILE_CAP : 0;
+      let keep = cap > 0;
       for (const extractor of extractors) {
-        if (extractor.wants(path)) cap = Math.max(cap ?? 0, extractor.maxFileBytes);
+        if (extractor.wants(path)) {
+          cap = Math.max(cap, extractor.maxFileBytes);
+          keep = true;
+        }
       }
-      return cap;
+      let wanting: FileExtractor[] | undefined;
+      for (const extractor of fileExtractors) {
+        if (extractor.wants(path)) {
+          cap = Math.max(cap, extractor.maxFileBytes);
+          (wanting ??= []).push(extractor);
+        }
+      }
+      if (!keep && !wanting) return undefined;
+      return { cap, keep, fileExtractors: wanting ?? [] };
     },
   };
 }

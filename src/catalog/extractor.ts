@@ -39,6 +39,42 @@ export interface Extractor {
   extract(ctx: ExtractContext): ExtractedPackage[] | Promise<ExtractedPackage[]>;
 }
 
+/** One wanted file, handed to a file extractor during the pass over a layer. */
+export interface ExtractedFile {
+  /** In-image path, no leading slash. */
+  path: string;
+  bytes: Buffer;
+  mode: number;
+}
+
+export interface FileExtractContext {
+  /** Record a non-fatal problem with an in-image path; extraction goes on with the rest. */
+  issue(path: string, reason: string): void;
+}
+
+/**
+ * An extractor whose packages come from single files (a package.json, a jar, a Go binary): each wanted file is
+ * parsed while its layer streams by and only the packages are kept, never the bytes, so images full of large
+ * artefacts stay within memory bounds. Whiteouts and overwrites in upper layers remove a file's packages with it;
+ * each package belongs to the layer that wrote its file.
+ */
+export interface FileExtractor {
+  readonly name: string;
+  readonly version: number;
+  /** Largest file the extractor accepts; a larger one is recorded as an issue and not read. */
+  readonly maxFileBytes: number;
+  /** Cheap, synchronous: does this extractor want the file at `path` (no leading slash)? */
+  wants(path: string): boolean;
+  /** Parse one file. Bad input is reported with `ctx.issue`; throwing is for bugs only. */
+  extractFile(file: ExtractedFile, ctx: FileExtractContext): ExtractedPackage[] | Promise<ExtractedPackage[]>;
+}
+
+export type AnyExtractor = Extractor | FileExtractor;
+
+export function isFileExtractor(extractor: AnyExtractor): extractor is FileExtractor {
+  return 'extractFile' in extractor;
+}
+
 /** Extractor id as results record it: `os/dpkg@1`. */
 export function extractorId(extractor: Pick<Extractor, 'name' | 'version'>): string {
   return `${extractor.name}@${extractor.version}`;

@@ -1,4 +1,14 @@
 export { catalogImage, type CatalogOptions } from './catalog.js';
 export { defaultExtractors } from './extractors/index.js';
-export { extractorId, type Extractor, type ExtractContext, type FileView } from './extractor.js';
+export {
+  extractorId,
+  isFileExtractor,
+  type AnyExtractor,
+  type Extractor,
+  type ExtractContext,
+  type ExtractedFile,
+  type FileExtractContext,
+  type FileExtractor,
+  type FileView,
+} from './extractor.js';
 export { detectDistro } from './distro/index.js';

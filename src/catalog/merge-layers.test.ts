@@ -17,6 +17,7 @@ function layer(index: number, changes: LayerChange[], contents: Record<string, s
     ref: { index, diffId: `sha256:${String(index).padStart(64, '0')}` },
     changes,
     contents: new Map(Object.entries(contents).map(([k, v]) => [k, Buffer.from(v)])),
+    found: new Map(),
     issues: [],
   };
 }

@@ -1,8 +1,11 @@
 import type { FileTree, TreeNode } from './file-tree.js';
-import type { ScannedLayer } from './scan-layer.js';
+import { relocate, type FoundInFile, type ScannedLayer } from './scan-layer.js';
 
-/** Wanted-file contents as the merged image shows them after some layer: path → bytes and the layer that wrote them. */
-export type ContentState = Map<string, { bytes: Buffer; layer: number }>;
+/**
+ * Wanted files as the merged image shows them after some layer: path → the layer that wrote them, and their kept
+ * bytes and/or the packages file extractors found in them.
+ */
+export type ContentState = Map<string, { layer: number; bytes?: Buffer; found?: FoundInFile[] }>;
 
 /**
  * Apply one scanned layer onto the merged tree and content state (OCI image spec "Applying Changesets": the
@@ -39,8 +42,10 @@ export function applyLayer(tree: FileTree, state: ContentState, layer: ScannedLa
     // A file replacing a directory: what was below is gone.
     if (replaced?.children && change.type !== 'dir') forgetBelow(replaced, stored);
     const bytes = layer.contents.get(change.path);
-    if (bytes !== undefined) {
-      state.set(stored, { bytes, layer: index });
+    let found = layer.found.get(change.path);
+    if (found && stored !== change.path) found = found.map((f) => ({ extractor: f.extractor, packages: relocate(f.packages, change.path, stored) }));
+    if (bytes !== undefined || found !== undefined) {
+      state.set(stored, { layer: index, ...(bytes ? { bytes } : {}), ...(found ? { found } : {}) });
       changed.add(stored);
     } else {
       forget(stored);

@@ -1,23 +1,39 @@
-import type { InventoryIssue, LayerRef } from '../core/model.js';
+import type { ExtractedPackage, InventoryIssue, LayerRef } from '../core/model.js';
 import type { LayerHandle } from '../image/index.js';
+import { extractorId, type FileExtractor } from './extractor.js';
 import type { NodeInput } from './file-tree.js';
 
-/** Which files the single pass keeps, and how many bytes of each at most. */
+/** What the single pass does with a file: how many bytes it may read, whether to keep them, who parses them. */
+export interface FileSelection {
+  cap: number;
+  /** Keep the bytes for the merged view (database extractors, distro detection). */
+  keep: boolean;
+  /** File extractors that parse the file during the pass. */
+  fileExtractors: readonly FileExtractor[];
+}
+
 export interface FileSelector {
-  /** Cap in bytes for a wanted path, or undefined when nothing wants it. */
-  capFor(path: string): number | undefined;
+  /** undefined when nothing wants the file: the common case, so it must be cheap. */
+  select(path: string): FileSelection | undefined;
 }
 
 export interface ScannedNode extends NodeInput {
   path: string;
 }
 
-/** What one pass over one layer yields: its entries in order, and the content of the files someone wanted. */
+/** Packages a file extractor found in one file. */
+export interface FoundInFile {
+  extractor: FileExtractor;
+  packages: ExtractedPackage[];
+}
+
+/** What one pass over one layer yields: its entries in order, the bytes of kept files, and what file extractors found. */
 export interface ScannedLayer {
   ref: LayerRef;
   /** Entries in tar order: nodes, whiteouts and opaque markers. */
   changes: LayerChange[];
   contents: Map<string, Buffer>;
+  found: Map<string, FoundInFile[]>;
   issues: InventoryIssue[];
 }
 
@@ -27,6 +43,7 @@ export type LayerChange = ({ kind: 'node' } & ScannedNode) | { kind: 'whiteout' 
 export async function scanLayer(layer: LayerHandle, selector: FileSelector, signal?: AbortSignal): Promise<ScannedLayer> {
   const changes: LayerChange[] = [];
   const contents = new Map<string, Buffer>();
+  const found = new Map<string, FoundInFile[]>();
   const issues: InventoryIssue[] = [];
   const index = layer.ref.index;
   for await (const entry of layer.entries(signal)) {
@@ -42,19 +59,45 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
     if (entry.linkTarget !== undefined) change.linkTarget = entry.linkTarget;
     changes.push(change);
     if (entry.type !== 'file' && entry.type !== 'hardlink') continue;
-    const cap = selector.capFor(entry.path);
-    if (cap === undefined) continue;
+    const selection = selector.select(entry.path);
+    if (selection === undefined) continue;
     if (entry.type === 'hardlink') {
-      const target = contents.get(entry.linkTarget!);
-      if (target) contents.set(entry.path, target);
-      else issues.push({ path: entry.path, layer: index, stage: 'catalog', reason: `hard link to ${entry.linkTarget} whose content was not kept; not read` });
+      // The same bytes under another name: reuse what the link target gave, if it was kept or parsed.
+      const target = entry.linkTarget!;
+      const bytes = contents.get(target);
+      if (bytes && selection.keep) contents.set(entry.path, bytes);
+      const targetFound = found.get(target);
+      if (targetFound) found.set(entry.path, targetFound.map((f) => ({ extractor: f.extractor, packages: relocate(f.packages, target, entry.path) })));
+      if (!bytes && !targetFound) {
+        issues.push({ path: entry.path, layer: index, stage: 'catalog', reason: `hard link to ${target} whose content was not kept; not read` });
+      }
       continue;
     }
-    if (entry.size > cap) {
-      issues.push({ path: entry.path, layer: index, stage: 'catalog', reason: `file of ${entry.size} bytes exceeds the ${cap}-byte limit; not read` });
+    if (entry.size > selection.cap) {
+      issues.push({ path: entry.path, layer: index, stage: 'catalog', reason: `file of ${entry.size} bytes exceeds the ${selection.cap}-byte limit; not read` });
       continue;
     }
-    contents.set(entry.path, await entry.read());
+    const bytes = await entry.read();
+    if (selection.keep) contents.set(entry.path, bytes);
+    const results: FoundInFile[] = [];
+    for (const extractor of selection.fileExtractors) {
+      if (bytes.length > extractor.maxFileBytes) {
+        issues.push({ path: entry.path, layer: index, stage: extractorId(extractor), reason: `file of ${bytes.length} bytes exceeds the ${extractor.maxFileBytes}-byte limit; not read` });
+        continue;
+      }
+      const stage = extractorId(extractor);
+      const packages = await extractor.extractFile(
+        { path: entry.path, bytes, mode: entry.mode },
+        { issue: (path, reason) => issues.push({ path, layer: index, stage, reason }) },
+      );
+      if (packages.length > 0) results.push({ extractor, packages });
+    }
+    if (results.length > 0) found.set(entry.path, results);
   }
-  return { ref: layer.ref, changes, contents, issues };
+  return { ref: layer.ref, changes, contents, found, issues };
+}
+
+/** The same packages, found under another path (a hard link, a path written through a symlinked directory). */
+export function relocate(packages: ExtractedPackage[], from: string, to: string): ExtractedPackage[] {
+  return packages.map((p) => (p.evidence === from ? { ...p, evidence: to } : p));
 }

@@ -1,12 +1,12 @@
 import type { ProgressListener } from '../core/events.js';
 import type { Inventory } from '../core/model.js';
-import { catalogImage, defaultExtractors, type Extractor } from '../catalog/index.js';
+import { catalogImage, defaultExtractors, type AnyExtractor } from '../catalog/index.js';
 import { imageSource, parsePlatform, type ImageSource, type Platform } from '../image/index.js';
 
 export interface InventoryOptions {
   /** `linux/arm64`, or a parsed platform; default: the host's. */
   platform?: string | Platform;
-  extractors?: readonly Extractor[];
+  extractors?: readonly AnyExtractor[];
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
