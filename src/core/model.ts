@@ -123,7 +123,31 @@ export interface RpmMetadata {
   provides?: string[];
 }
 
-export type PackageMetadata = DpkgMetadata | ApkMetadata | RpmMetadata;
+/** Facts about an application (language) package; one shape for every ecosystem, fields as they apply. */
+export interface LanguageMetadata {
+  kind: 'language';
+  /** `installed`: found where it is installed (node_modules, site-packages, a jar, a binary); `declared`: named by a lockfile or manifest. */
+  origin: 'installed' | 'declared';
+  /** Only needed to develop the project (npm devDependencies, poetry dev group, composer require-dev). */
+  dev?: boolean;
+  /** A direct dependency of the project root (as opposed to transitive), when the source says. */
+  direct?: boolean;
+  /** Maven coordinates. */
+  groupId?: string;
+  artifactId?: string;
+  /** Go: the module is the binary's main module; the toolchain that built the binary; a `replace` target. */
+  mainModule?: boolean;
+  goToolchain?: string;
+  replacedBy?: string;
+  /** Integrity or checksum as the source records it (npm `integrity`, go.sum `h1:`, Cargo `checksum`, jar sha1). */
+  integrity?: string;
+  /** Where the package came from (npm `resolved`, a git URL, a local path). */
+  resolved?: string;
+  /** For a package found inside an archive (a jar in a war): the path of the inner entry, `lib/a.jar!/lib/b.jar`. */
+  archivePath?: string;
+}
+
+export type PackageMetadata = DpkgMetadata | ApkMetadata | RpmMetadata | LanguageMetadata;
 
 /** What an extractor returns: one package as its evidence describes it. */
 export interface ExtractedPackage {

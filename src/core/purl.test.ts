@@ -37,4 +37,18 @@ describe('purlFor', () => {
       'pkg:rpm/rocky/dive@0.9.2-1?arch=x86_64&distro=rocky-9.3&epoch=1',
     );
   });
+
+  it.each([
+    [{ ecosystem: 'npm', name: '@babel/core', version: '7.24.0' }, 'pkg:npm/%40babel/core@7.24.0'],
+    [{ ecosystem: 'npm', name: 'lodash', version: '4.17.21' }, 'pkg:npm/lodash@4.17.21'],
+    [{ ecosystem: 'pypi', name: 'Django_Rest.framework', version: '3.15.1' }, 'pkg:pypi/django-rest-framework@3.15.1'],
+    [{ ecosystem: 'golang', name: 'github.com/gorilla/mux', version: 'v1.8.1' }, 'pkg:golang/github.com/gorilla/mux@v1.8.1'],
+    [{ ecosystem: 'maven', name: 'org.apache.logging.log4j:log4j-core', version: '2.14.1' }, 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'],
+    [{ ecosystem: 'composer', name: 'Laravel/Framework', version: 'v10.0.0' }, 'pkg:composer/laravel/framework@v10.0.0'],
+    [{ ecosystem: 'cargo', name: 'serde', version: '1.0.200' }, 'pkg:cargo/serde@1.0.200'],
+    [{ ecosystem: 'gem', name: 'rails', version: '7.1.3' }, 'pkg:gem/rails@7.1.3'],
+    [{ ecosystem: 'nuget', name: 'Newtonsoft.Json', version: '13.0.3' }, 'pkg:nuget/Newtonsoft.Json@13.0.3'],
+  ] as const)('writes the purl of %o', (partial, purl) => {
+    expect(purlFor({ ...partial, licenses: [], evidence: 'x' }, debian)).toBe(purl);
+  });
 });

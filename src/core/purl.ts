@@ -38,8 +38,48 @@ export function purlFor(pkg: ExtractedPackage, distro: Distro | undefined): stri
   if (distroQualifier && (pkg.ecosystem === 'deb' || pkg.ecosystem === 'rpm' || pkg.ecosystem === 'apk')) {
     qualifiers['distro'] = distroQualifier;
   }
-  const namespace = isOsEcosystem(pkg.ecosystem) ? distro?.id : undefined;
-  return new PackageURL(pkg.ecosystem, namespace, pkg.name, version || undefined, sortKeys(qualifiers), undefined).toString();
+  if (!isOsEcosystem(pkg.ecosystem)) return languagePurl(pkg, version, qualifiers);
+  return new PackageURL(pkg.ecosystem, distro?.id, pkg.name, version || undefined, sortKeys(qualifiers), undefined).toString();
+}
+
+/**
+ * Application packages, per the purl spec's type definitions: npm scopes and Go module paths become the namespace,
+ * PyPI names are normalised (PEP 503: lower case, runs of `-_.` to `-`), Maven uses groupId:artifactId, Composer
+ * vendor/name.
+ */
+function languagePurl(pkg: ExtractedPackage, version: string, qualifiers: Record<string, string>): string {
+  let namespace: string | undefined;
+  let name = pkg.name;
+  switch (pkg.ecosystem) {
+    case 'npm':
+    case 'golang':
+    case 'composer': {
+      const slash = name.lastIndexOf('/');
+      if (slash > 0) {
+        namespace = name.slice(0, slash);
+        name = name.slice(slash + 1);
+      }
+      if (pkg.ecosystem === 'composer') {
+        namespace = namespace?.toLowerCase();
+        name = name.toLowerCase();
+      }
+      break;
+    }
+    case 'pypi':
+      name = name.toLowerCase().replace(/[-_.]+/g, '-');
+      break;
+    case 'maven': {
+      const meta = pkg.metadata?.kind === 'language' ? pkg.metadata : undefined;
+      const colon = name.indexOf(':');
+      namespace = meta?.groupId ?? (colon > 0 ? name.slice(0, colon) : undefined);
+      name = meta?.artifactId ?? (colon > 0 ? name.slice(colon + 1) : name);
+      break;
+    }
+    default:
+      break;
+  }
+  const type = pkg.ecosystem === 'golang' ? 'golang' : pkg.ecosystem;
+  return new PackageURL(type, namespace, name, version || undefined, sortKeys(qualifiers), undefined).toString();
 }
 
 export function isOsEcosystem(ecosystem: string): boolean {

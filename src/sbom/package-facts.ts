@@ -38,6 +38,12 @@ export function packageFacts(pkg: Package, image: ImageDescription): Fact[] {
       add('grout:rpm:sourceRpm', meta.sourceRpm);
       add('grout:rpm:modularityLabel', meta.modularityLabel);
       break;
+    case 'language':
+      add('grout:package:origin', meta.origin);
+      add('grout:package:dev', meta.dev === undefined ? undefined : String(meta.dev));
+      add('grout:package:archivePath', meta.archivePath);
+      add('grout:go:toolchain', meta.goToolchain);
+      break;
     case undefined:
       break;
   }
@@ -58,7 +64,7 @@ function sortedLocations(pkg: Package): Package['locations'] {
 /** Who supplied the package, as its database says: the rpm vendor, the dpkg or apk maintainer. */
 export function packageSupplier(pkg: Package): string | undefined {
   const meta = pkg.metadata;
-  const who = meta?.kind === 'rpm' ? meta.vendor : meta?.maintainer;
+  const who = meta?.kind === 'rpm' ? meta.vendor : meta?.kind === 'dpkg' || meta?.kind === 'apk' ? meta.maintainer : undefined;
   const cleaned = who?.replace(/\s+/g, ' ').trim();
   return cleaned ? cleaned : undefined;
 }
