@@ -105,7 +105,7 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
 
 function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly FileExtractor[]): FileSelector {
   return {
-    select(path: string): FileSelection | undefined {
+    select(path: string, info: { mode: number; size: number }): FileSelection | undefined {
       let cap = distroWants(path) ? DISTRO_FILE_CAP : 0;
       let keep = cap > 0;
       for (const extractor of extractors) {
@@ -116,7 +116,7 @@ function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly
       }
       let wanting: FileExtractor[] | undefined;
       for (const extractor of fileExtractors) {
-        if (extractor.wants(path)) {
+        if (extractor.wants(path, info)) {
           cap = Math.max(cap, extractor.maxFileBytes);
           (wanting ??= []).push(extractor);
         }

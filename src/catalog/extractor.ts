@@ -63,8 +63,11 @@ export interface FileExtractor {
   readonly version: number;
   /** Largest file the extractor accepts; a larger one is recorded as an issue and not read. */
   readonly maxFileBytes: number;
-  /** Cheap, synchronous: does this extractor want the file at `path` (no leading slash)? */
-  wants(path: string): boolean;
+  /**
+   * Cheap, synchronous: does this extractor want the regular file at `path` (no leading slash)? `info` gives its
+   * permission bits and size, for extractors that look at executables wherever they are (Go, Rust binaries).
+   */
+  wants(path: string, info: { mode: number; size: number }): boolean;
   /** Parse one file. Bad input is reported with `ctx.issue`; throwing is for bugs only. */
   extractFile(file: ExtractedFile, ctx: FileExtractContext): ExtractedPackage[] | Promise<ExtractedPackage[]>;
 }

@@ -14,7 +14,7 @@ export interface FileSelection {
 
 export interface FileSelector {
   /** undefined when nothing wants the file: the common case, so it must be cheap. */
-  select(path: string): FileSelection | undefined;
+  select(path: string, info: { mode: number; size: number }): FileSelection | undefined;
 }
 
 export interface ScannedNode extends NodeInput {
@@ -59,7 +59,7 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
     if (entry.linkTarget !== undefined) change.linkTarget = entry.linkTarget;
     changes.push(change);
     if (entry.type !== 'file' && entry.type !== 'hardlink') continue;
-    const selection = selector.select(entry.path);
+    const selection = selector.select(entry.path, { mode: entry.mode, size: entry.size });
     if (selection === undefined) continue;
     if (entry.type === 'hardlink') {
       // The same bytes under another name: reuse what the link target gave, if it was kept or parsed.
