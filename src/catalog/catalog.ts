@@ -31,17 +31,15 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   const extractors = options.extractors.filter((e): e is Extractor => !isFileExtractor(e));
   const fileExtractors = options.extractors.filter(isFileExtractor);
   const selector = fileSelector(extractors, fileExtractors);
-  const scanned = await scanAll(image, selector, options);
-  const issues: InventoryIssue[] = scanned.flatMap((layer) => layer.issues);
-
+  const issues: InventoryIssue[] = [];
   const tree = new FileTree();
   const state: ContentState = new Map();
   const snapshots = new Map<Extractor, { layer: number; files: Map<string, Buffer> }[]>();
-  for (const layer of scanned) {
+  // Layers are merged bottom-up as soon as they and all below them are read, so at most a few layers' entry
+  // lists are held at once.
+  await scanAll(image, selector, options, (layer) => {
+    issues.push(...layer.issues);
     const changed = applyLayer(tree, state, layer);
-    layer.contents.clear();
-    layer.found.clear();
-    layer.changes.length = 0;
     for (const extractor of extractors) {
       if (!changed.some((p) => extractor.wants(p))) continue;
       const files = new Map<string, Buffer>();
@@ -50,7 +48,7 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
       list.push({ layer: layer.ref.index, files });
       snapshots.set(extractor, list);
     }
-  }
+  });
 
   const distroFiles = new Map<string, Buffer>();
   for (const [path, { bytes }] of state) if (bytes && distroWants(path)) distroFiles.set(path, bytes);
@@ -88,6 +86,8 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
 
   const packages: Package[] = extracted.map(({ pkg, extractor, layer }) => packageFrom(pkg, extractorId(extractor), layer, distro));
   const ownership = buildOwnership(tree, extracted.map((e) => e.pkg), packages);
+  // Owned-file lists are in the ownership graph now; let them go before the (large) outputs are encoded.
+  for (const e of extracted) delete e.pkg.ownedFiles;
   const kept = ownership.packages;
   const inventory: Inventory = {
     image: image.description,
@@ -127,23 +127,28 @@ function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly
   };
 }
 
-async function scanAll(image: OpenedImage, selector: FileSelector, options: CatalogOptions): Promise<ScannedLayer[]> {
+async function scanAll(image: OpenedImage, selector: FileSelector, options: CatalogOptions, apply: (layer: ScannedLayer) => void): Promise<void> {
   const total = image.layers.length;
-  const results: ScannedLayer[] = new Array(total);
+  const pending: (ScannedLayer | undefined)[] = new Array(total);
   let next = 0;
+  let applied = 0;
   const worker = async (): Promise<void> => {
     while (next < total) {
       const i = next++;
       const layer = image.layers[i]!;
       options.onProgress?.({ type: 'layer-start', index: i, total, diffId: layer.ref.diffId, ...(layer.ref.size !== undefined ? { size: layer.ref.size } : {}) });
       const scanned = await scanLayer(layer, selector, options.signal);
-      results[i] = scanned;
-      options.onProgress?.({ type: 'layer-done', index: i, total, entries: scanned.changes.length, wanted: scanned.contents.size });
+      options.onProgress?.({ type: 'layer-done', index: i, total, entries: scanned.changes.length, wanted: scanned.contents.size + scanned.found.size });
+      pending[i] = scanned;
+      while (applied < total && pending[applied]) {
+        apply(pending[applied]!);
+        pending[applied] = undefined;
+        applied++;
+      }
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 2, total));
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
 }
 
 /**
@@ -157,7 +162,7 @@ async function introductionLayers(
 ): Promise<(key: string) => number | undefined> {
   const present: Set<string>[] = [];
   for (const view of views.slice(0, -1)) {
-    const packages = await extractor.extract({ view: viewOf(view.files), distro, issue: () => {} });
+    const packages = await extractor.extract({ view: viewOf(view.files), distro, issue: () => {}, identityOnly: true });
     present.push(new Set(packages.map(identityKey)));
   }
   return (key) => {

@@ -17,6 +17,11 @@ export interface ExtractContext {
   distro: Distro | undefined;
   /** Record a non-fatal problem with an in-image path; extraction goes on with the rest. */
   issue(path: string, reason: string): void;
+  /**
+   * Only package coordinates (ecosystem, name, version, arch, evidence) are needed — the catalog is finding out
+   * which layer introduced each package — so owned files, licences and other detail may be skipped.
+   */
+  identityOnly?: boolean;
 }
 
 /**

@@ -71,6 +71,7 @@ function readStatusDir(ctx: ExtractContext, files: FileLists): FoundPackage[] {
 function extractDpkg(ctx: ExtractContext): ExtractedPackage[] {
   const files = new FileLists(ctx);
   const found = [...readStatusFile(ctx, statusPath, { statusRequired: true, licenseField: false }), ...readStatusDir(ctx, files)];
+  if (ctx.identityOnly) return sortPackages(found.map((f) => f.pkg));
 
   for (const entry of found) {
     if (entry.pkg.ownedFiles === undefined) {
