@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inventory } from '../../src/index.js';
+import { cycloneDxValidator, describeErrors, spdxValidator } from '../../src/sbom/testdata/schemas.js';
 import type { Inventory } from '../../src/core/model.js';
 import { CREATED_BY, DELETED_BEHIND_DPKG, INSTALLED, PURGED, TAG, UNOWNED_FILE, debianTestImage } from './debian-image.js';
 
@@ -70,5 +71,9 @@ describe('a real multi-layer Debian image', () => {
     const spdxA = await sbom(`oci:${img.ociLayout}:${TAG}`, { format: 'spdx' });
     const spdxB = await sbom(`oci:${img.ociLayout}:${TAG}`, { format: 'spdx' });
     expect(spdxA).toBe(spdxB);
+    const validate = cycloneDxValidator();
+    expect(validate(JSON.parse(a)), describeErrors(validate.errors)).toBe(true);
+    const validateSpdx = spdxValidator();
+    if (validateSpdx) expect(validateSpdx(JSON.parse(spdxA)), describeErrors(validateSpdx.errors)).toBe(true);
   });
 });

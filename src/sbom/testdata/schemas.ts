@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 
@@ -16,6 +17,7 @@ import addFormatsPlugin from 'ajv-formats';
 const SPDX_23_SCHEMA_SHA256 = '239208b7ac287b3cf5d9a9af23f9d69863971102a5e1587a27a398b43490b89b';
 
 const require = createRequire(import.meta.url);
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 function cycloneDxSchemaDir(): string {
   return join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
@@ -55,9 +57,12 @@ export function cycloneDxValidator(): ValidateFunction {
 
 let spdx: ValidateFunction | undefined;
 
+/** `$GROUT_SPDX_SCHEMA`, else `<shared>/schemas/spdx-2.3/spdx-schema.json` when the shared data has it. */
 export function spdxSchemaPath(): string | undefined {
   const path = process.env['GROUT_SPDX_SCHEMA'];
-  return path ? path : undefined;
+  if (path) return path;
+  const shared = join(process.env['GROUT_SHARED_DIR'] ?? join(projectRoot, '..', 'shared'), 'schemas', 'spdx-2.3', 'spdx-schema.json');
+  return existsSync(shared) ? shared : undefined;
 }
 
 export function spdxValidator(): ValidateFunction | undefined {
