@@ -1,8 +1,11 @@
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir, writeOciLayout, type EntrySpec } from '../../test/fixtures/image-builder.js';
 import { inventory } from '../scan/index.js';
+import { encodeInventoryTable } from '../report/index.js';
+import { encodeCycloneDx } from '../sbom/index.js';
 import type { FileExtractor } from './extractor.js';
 import { defaultExtractors } from './extractors/index.js';
 
@@ -199,5 +202,53 @@ describe('file extractors', () => {
       ]),
     );
     expect(inv.extractors).toContain('test/json@1');
+  });
+});
+
+describe('executables and libraries', () => {
+  it('hashes every executable, and lists those no package owns with the layer that brought them', async () => {
+    const elf = readFileSync('/usr/bin/true');
+    const dir = join(work, 'executables');
+    await writeOciLayout(dir, [
+      {
+        tag: 't',
+        layers: [
+          {
+            entries: [
+              { path: 'usr/bin/owned', content: elf, mode: 0o755 },
+              { path: 'var/lib/dpkg/status', content: stanza('coreutils', '9.1-1') },
+              { path: 'var/lib/dpkg/info/coreutils.list', content: '/usr/bin/owned\n' },
+            ],
+          },
+          {
+            createdBy: 'COPY stuff /',
+            entries: [
+              { path: 'usr/local/bin/mystery', content: elf, mode: 0o755 },
+              { path: 'usr/local/bin/tool.sh', content: '#!/bin/sh\necho hi\n', mode: 0o755 },
+              { path: 'opt/lib/libmystery.so.1', content: elf, mode: 0o644 },
+              { path: 'opt/notes.txt', content: 'not a binary', mode: 0o755 },
+              { path: 'opt/run.sh', content: '#!/bin/sh\n', mode: 0o755 },
+            ],
+          },
+        ],
+      },
+    ]);
+    const inv = await inventory(`oci:${dir}:t`);
+    const sha = createHash('sha256').update(elf).digest('hex');
+    const files = Object.fromEntries(inv.files.map((f) => [f.path, f]));
+    expect(files['usr/bin/owned']).toMatchObject({ sha256: sha, owners: [inv.packages[0]!.id], executable: { format: 'elf', elfType: 'executable' } });
+    expect(files['usr/local/bin/mystery']).toMatchObject({ sha256: sha, owners: [], layer: 1, executable: { format: 'elf', elfType: 'executable', interpreter: expect.stringContaining('ld-linux') } });
+    expect(files['opt/lib/libmystery.so.1']).toMatchObject({ owners: [], executable: { format: 'elf' } });
+    expect(files['usr/local/bin/tool.sh']).toMatchObject({ owners: [], executable: { format: 'script', shebang: '/bin/sh' } });
+    // Not ELF, and a script outside a bin directory: not part of the report.
+    expect(files['opt/notes.txt']).toBeUndefined();
+    expect(files['opt/run.sh']).toBeUndefined();
+
+    const table = encodeInventoryTable(inv);
+    expect(table).toContain('3 executables and libraries no package owns:');
+    expect(table).toMatch(/usr\/local\/bin\/mystery\s+ELF executable\s+\d+\s+1\s+[0-9a-f]{64}/);
+    const cdx = JSON.parse(encodeCycloneDx(inv));
+    expect(cdx.components.find((c: { name: string }) => c.name === 'usr/local/bin/mystery')).toMatchObject({ type: 'file', hashes: [{ alg: 'SHA-256', content: sha }] });
+    expect(cdx.components.some((c: { name: string }) => c.name === 'usr/bin/owned')).toBe(false);
   });
 });

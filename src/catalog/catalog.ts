@@ -3,6 +3,7 @@ import type { Distro, ExtractedPackage, Inventory, InventoryIssue, Package } fro
 import type { OpenedImage } from '../image/index.js';
 import { detectDistro, distroWants } from './distro/index.js';
 import { extractorId, isFileExtractor, type AnyExtractor, type Extractor, type FileExtractor, type FileView } from './extractor.js';
+import type { ExecutableRecord } from './executables.js';
 import { FileTree } from './file-tree.js';
 import { applyLayer, type ContentState } from './merge-layers.js';
 import { buildOwnership } from './ownership.js';
@@ -16,6 +17,8 @@ export interface CatalogOptions {
   onProgress?: ProgressListener;
   /** Layers read at the same time (decompression runs off the main thread). Default 2. */
   concurrency?: number;
+  /** Hash and classify executables and shared libraries, and list those no package owns. Default true. */
+  executables?: boolean;
 }
 
 /** Files the distro detector reads are small text files, except the BusyBox binary it scans for a banner. */
@@ -30,7 +33,7 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   const { signal, onProgress } = options;
   const extractors = options.extractors.filter((e): e is Extractor => !isFileExtractor(e));
   const fileExtractors = options.extractors.filter(isFileExtractor);
-  const selector = fileSelector(extractors, fileExtractors);
+  const selector = fileSelector(extractors, fileExtractors, options.executables ?? true);
   const issues: InventoryIssue[] = [];
   const tree = new FileTree();
   const state: ContentState = new Map();
@@ -85,7 +88,9 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   }
 
   const packages: Package[] = extracted.map(({ pkg, extractor, layer }) => packageFrom(pkg, extractorId(extractor), layer, distro));
-  const ownership = buildOwnership(tree, extracted.map((e) => e.pkg), packages);
+  const executables = new Map<string, ExecutableRecord>();
+  for (const [path, entry] of state) if (entry.executable) executables.set(path, entry.executable);
+  const ownership = buildOwnership(tree, extracted.map((e) => e.pkg), packages, executables);
   // Owned-file lists are in the ownership graph now; let them go before the (large) outputs are encoded.
   for (const e of extracted) delete e.pkg.ownedFiles;
   const kept = ownership.packages;
@@ -103,8 +108,9 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   return inventory;
 }
 
-function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly FileExtractor[]): FileSelector {
+function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly FileExtractor[], executables: boolean): FileSelector {
   return {
+    executables,
     select(path: string, info: { mode: number; size: number }): FileSelection | undefined {
       let cap = distroWants(path) ? DISTRO_FILE_CAP : 0;
       let keep = cap > 0;

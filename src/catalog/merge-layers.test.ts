@@ -18,6 +18,7 @@ function layer(index: number, changes: LayerChange[], contents: Record<string, s
     changes,
     contents: new Map(Object.entries(contents).map(([k, v]) => [k, Buffer.from(v)])),
     found: new Map(),
+    executables: new Map(),
     issues: [],
   };
 }

@@ -1,11 +1,12 @@
 import type { FileTree, TreeNode } from './file-tree.js';
+import type { ExecutableRecord } from './executables.js';
 import { relocate, type FoundInFile, type ScannedLayer } from './scan-layer.js';
 
 /**
  * Wanted files as the merged image shows them after some layer: path → the layer that wrote them, and their kept
  * bytes and/or the packages file extractors found in them.
  */
-export type ContentState = Map<string, { layer: number; bytes?: Buffer; found?: FoundInFile[] }>;
+export type ContentState = Map<string, { layer: number; bytes?: Buffer; found?: FoundInFile[]; executable?: ExecutableRecord }>;
 
 /**
  * Apply one scanned layer onto the merged tree and content state (OCI image spec "Applying Changesets": the
@@ -44,8 +45,9 @@ export function applyLayer(tree: FileTree, state: ContentState, layer: ScannedLa
     const bytes = layer.contents.get(change.path);
     let found = layer.found.get(change.path);
     if (found && stored !== change.path) found = found.map((f) => ({ extractor: f.extractor, packages: relocate(f.packages, change.path, stored) }));
-    if (bytes !== undefined || found !== undefined) {
-      state.set(stored, { layer: index, ...(bytes ? { bytes } : {}), ...(found ? { found } : {}) });
+    const executable = layer.executables.get(change.path);
+    if (bytes !== undefined || found !== undefined || executable !== undefined) {
+      state.set(stored, { layer: index, ...(bytes ? { bytes } : {}), ...(found ? { found } : {}), ...(executable ? { executable } : {}) });
       changed.add(stored);
     } else {
       forget(stored);

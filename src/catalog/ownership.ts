@@ -1,6 +1,7 @@
 import type { ExtractedPackage, FileDigest, FileRecord, Package } from '../core/model.js';
 import { isOsEcosystem } from '../core/purl.js';
 import { normaliseImagePath } from '../core/paths.js';
+import type { ExecutableRecord } from './executables.js';
 import type { FileTree } from './file-tree.js';
 
 export interface Ownership {
@@ -18,7 +19,12 @@ export interface Ownership {
  * a non-OS extractor whose evidence file an OS package owns is the same component as that OS package and is not
  * reported again.
  */
-export function buildOwnership(tree: FileTree, extracted: ExtractedPackage[], packages: Package[]): Ownership {
+export function buildOwnership(
+  tree: FileTree,
+  extracted: ExtractedPackage[],
+  packages: Package[],
+  executables: Map<string, ExecutableRecord> = new Map(),
+): Ownership {
   const files = new Map<string, FileRecord>();
   const ownedByOs = new Set<string>();
   const cache = new Map<string, string | undefined>();
@@ -68,10 +74,24 @@ export function buildOwnership(tree: FileTree, extracted: ExtractedPackage[], pa
     record.owners = record.owners.filter((id) => keptIds.has(id)).sort();
     record.digests?.sort((a, b) => (a.algorithm < b.algorithm ? -1 : a.algorithm > b.algorithm ? 1 : 0));
   }
+  const listed = [...files.values()].filter((f) => f.owners.length > 0);
+  const byPath = new Map(listed.map((f) => [f.path, f]));
+  // Executables and libraries: hashed for every one, listed even when no package owns them.
+  for (const [path, { sha256, ...facts }] of executables) {
+    let record = byPath.get(path);
+    if (!record) {
+      const node = tree.get(path);
+      if (!node || node.type !== 'file') continue;
+      record = { path, layer: node.layer, size: node.size, mode: node.mode, type: node.type, owners: [] };
+      listed.push(record);
+    }
+    record.sha256 = sha256;
+    record.executable = facts;
+  }
   return {
     packages: kept.sort(comparePackages),
     keptIds,
-    files: [...files.values()].filter((f) => f.owners.length > 0).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    files: listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ExtractedPackage, InventoryIssue, LayerRef } from '../core/model.js';
 import type { LayerHandle } from '../image/index.js';
+import { analyseExecutable, isExecutableCandidate, MAX_EXECUTABLE_BYTES, type ExecutableRecord } from './executables.js';
 import { extractorId, type FileExtractor } from './extractor.js';
 import type { NodeInput } from './file-tree.js';
 
@@ -15,6 +16,8 @@ export interface FileSelection {
 export interface FileSelector {
   /** undefined when nothing wants the file: the common case, so it must be cheap. */
   select(path: string, info: { mode: number; size: number }): FileSelection | undefined;
+  /** Read executables and shared libraries to hash and classify them (the unowned-binaries report). */
+  executables: boolean;
 }
 
 export interface ScannedNode extends NodeInput {
@@ -34,6 +37,8 @@ export interface ScannedLayer {
   changes: LayerChange[];
   contents: Map<string, Buffer>;
   found: Map<string, FoundInFile[]>;
+  /** Executables and libraries of this layer, hashed and classified. */
+  executables: Map<string, ExecutableRecord>;
   issues: InventoryIssue[];
 }
 
@@ -44,6 +49,7 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
   const changes: LayerChange[] = [];
   const contents = new Map<string, Buffer>();
   const found = new Map<string, FoundInFile[]>();
+  const executables = new Map<string, ExecutableRecord>();
   const issues: InventoryIssue[] = [];
   const index = layer.ref.index;
   for await (const entry of layer.entries(signal)) {
@@ -60,10 +66,12 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
     changes.push(change);
     if (entry.type !== 'file' && entry.type !== 'hardlink') continue;
     const selection = selector.select(entry.path, { mode: entry.mode, size: entry.size });
-    if (selection === undefined) continue;
     if (entry.type === 'hardlink') {
-      // The same bytes under another name: reuse what the link target gave, if it was kept or parsed.
+      // The same bytes under another name: reuse what the link target gave, if it was kept, parsed or hashed.
       const target = entry.linkTarget!;
+      const executable = executables.get(target);
+      if (executable) executables.set(entry.path, executable);
+      if (selection === undefined) continue;
       const bytes = contents.get(target);
       if (bytes && selection.keep) contents.set(entry.path, bytes);
       const targetFound = found.get(target);
@@ -73,11 +81,23 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
       }
       continue;
     }
-    if (entry.size > selection.cap) {
-      issues.push({ path: entry.path, layer: index, stage: 'catalog', reason: `file of ${entry.size} bytes exceeds the ${selection.cap}-byte limit; not read` });
-      continue;
+    const candidate = selector.executables && isExecutableCandidate(entry.path, entry.mode, entry.size);
+    const analyse = candidate && entry.size <= MAX_EXECUTABLE_BYTES;
+    if (candidate && !analyse) {
+      issues.push({ path: entry.path, layer: index, stage: 'catalog', reason: `executable of ${entry.size} bytes exceeds the ${MAX_EXECUTABLE_BYTES}-byte limit; not hashed` });
     }
+    let wanted = selection !== undefined;
+    if (selection !== undefined && entry.size > selection.cap) {
+      issues.push({ path: entry.path, layer: index, stage: 'catalog', reason: `file of ${entry.size} bytes exceeds the ${selection.cap}-byte limit; not read` });
+      wanted = false;
+    }
+    if (!wanted && !analyse) continue;
     const bytes = await entry.read();
+    if (analyse) {
+      const record = analyseExecutable(entry.path, bytes);
+      if (record) executables.set(entry.path, record);
+    }
+    if (!wanted || selection === undefined) continue;
     if (selection.keep) contents.set(entry.path, bytes);
     const results: FoundInFile[] = [];
     for (const extractor of selection.fileExtractors) {
@@ -94,7 +114,7 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
     }
     if (results.length > 0) found.set(entry.path, results);
   }
-  return { ref: layer.ref, changes, contents, found, issues };
+  return { ref: layer.ref, changes, contents, found, executables, issues };
 }
 
 /** The same packages, found under another path (a hard link, a path written through a symlinked directory). */

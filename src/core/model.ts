@@ -56,8 +56,25 @@ export interface FileRecord {
   linkTarget?: string;
   /** Digest(s) the owning package database records for this file. */
   digests?: FileDigest[];
-  /** Ids of the packages that own this file. */
+  /** sha256 of the content, computed by grout for executables and shared libraries. */
+  sha256?: string;
+  /** What kind of executable this is, for ELF files and scripts. */
+  executable?: ExecutableFacts;
+  /** Ids of the packages that own this file; empty for an executable no package owns. */
   owners: string[];
+}
+
+/** What grout learns of an executable or library while its layer streams by. */
+export interface ExecutableFacts {
+  format: 'elf' | 'script';
+  /** ELF object type. */
+  elfType?: 'executable' | 'shared-library' | 'relocatable' | 'core' | 'other';
+  /** ELF machine, e.g. x86-64, aarch64. */
+  machine?: string;
+  /** ELF program interpreter (PT_INTERP), e.g. /lib64/ld-linux-x86-64.so.2; absent for static binaries and libraries. */
+  interpreter?: string;
+  /** For a script, the interpreter its `#!` line names. */
+  shebang?: string;
 }
 
 export interface PackageLocation {

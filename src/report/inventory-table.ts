@@ -1,4 +1,4 @@
-import type { Inventory } from '../core/model.js';
+import type { ExecutableFacts, Inventory } from '../core/model.js';
 import { textTable } from './text-table.js';
 
 export interface TableOptions {
@@ -20,5 +20,20 @@ export function encodeInventoryTable(inventory: Inventory, options: TableOptions
   const distro = inventory.distro ? `${inventory.distro.prettyName ?? `${inventory.distro.id} ${inventory.distro.versionId ?? ''}`.trim()}` : 'unknown distro';
   const summary = `${inventory.packages.length} packages · ${distro} · ${inventory.image.layers.length} layers`;
   const issues = inventory.issues.length > 0 ? `${inventory.issues.length} issues (see -f json)\n` : '';
-  return `${textTable(['NAME', 'VERSION', 'ARCH', 'TYPE', 'SOURCE', 'LAYER'], rows, { bold: options.color ?? false })}${summary}\n${issues}`;
+  const unowned = inventory.files.filter((f) => f.owners.length === 0 && f.executable);
+  const unownedTable =
+    unowned.length === 0
+      ? ''
+      : `\n${unowned.length} executables and libraries no package owns:\n${textTable(
+          ['PATH', 'KIND', 'SIZE', 'LAYER', 'SHA256'],
+          unowned.map((f) => [f.path, executableKind(f.executable!), String(f.size), String(f.layer), f.sha256 ?? '']),
+          { bold: options.color ?? false },
+        )}`;
+  return `${textTable(['NAME', 'VERSION', 'ARCH', 'TYPE', 'SOURCE', 'LAYER'], rows, { bold: options.color ?? false })}${summary}\n${issues}${unownedTable}`;
+}
+
+function executableKind(facts: ExecutableFacts): string {
+  if (facts.format === 'script') return `script${facts.shebang ? ` (${facts.shebang})` : ''}`;
+  const type = facts.elfType === 'shared-library' ? 'ELF library' : facts.elfType === 'executable' ? 'ELF executable' : `ELF ${facts.elfType ?? ''}`.trim();
+  return facts.elfType === 'executable' && !facts.interpreter ? `${type} (static)` : type;
 }

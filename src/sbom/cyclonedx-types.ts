@@ -18,7 +18,7 @@ export interface CycloneDxMetadata {
   component: CycloneDxComponent;
 }
 
-export type CycloneDxComponentType = 'application' | 'framework' | 'library' | 'container' | 'operating-system';
+export type CycloneDxComponentType = 'application' | 'framework' | 'library' | 'container' | 'operating-system' | 'file';
 
 export interface CycloneDxComponent {
   'bom-ref'?: string;
@@ -27,6 +27,7 @@ export interface CycloneDxComponent {
   name: string;
   version?: string;
   description?: string;
+  hashes?: { alg: 'SHA-256'; content: string }[];
   licenses?: CycloneDxLicenseChoice;
   purl?: string;
   properties?: CycloneDxProperty[];

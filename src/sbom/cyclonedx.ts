@@ -1,12 +1,12 @@
-import type { Distro, ImageDescription, Inventory, Package } from '../core/model.js';
+import type { Distro, FileRecord, ImageDescription, Inventory, Package } from '../core/model.js';
 import { compareText } from './compare.js';
 import type { CycloneDxBom, CycloneDxComponent, CycloneDxDependency } from './cyclonedx-types.js';
 import { documentTimestamp, imageIdentity, uuidFromName } from './document-identity.js';
 import { TOOL_NAME, toolVersionOf, type EncodeOptions } from './encode-options.js';
 import { imageName, imagePurl, imageVersion } from './image-naming.js';
-import { dependencyMap, documentPackages } from './inventory-view.js';
+import { dependencyMap, documentPackages, fileRef, unownedExecutables } from './inventory-view.js';
 import { cycloneDxLicenses } from './license-choice.js';
-import { distroFacts, imageFacts, packageFacts, packageSupplier } from './package-facts.js';
+import { distroFacts, fileFacts, imageFacts, packageFacts, packageSupplier } from './package-facts.js';
 
 /** bom-refs of the two components that are not packages; package components use the package id. */
 export const IMAGE_BOM_REF = 'grout:image';
@@ -32,6 +32,7 @@ export function encodeCycloneDx(inv: Inventory, opts?: EncodeOptions): string {
   const components: CycloneDxComponent[] = [];
   if (inv.distro) components.push(distroComponent(inv.distro));
   for (const pkg of packages) components.push(packageComponent(pkg, inv.image));
+  for (const file of unownedExecutables(inv)) components.push(fileComponent(file, inv.image));
 
   const dependencies: CycloneDxDependency[] = components
     .map((c) => c['bom-ref'])
@@ -101,3 +102,18 @@ function packageComponent(pkg: Package, image: ImageDescription): CycloneDxCompo
     ...(properties.length > 0 ? { properties } : {}),
   };
 }
+
+/**
+ * An executable or library no package owns — a binary of unknown origin — as a `file` component with its sha256
+ * and the layer that brought it.
+ */
+function fileComponent(file: FileRecord, image: ImageDescription): CycloneDxComponent {
+  return {
+    'bom-ref': fileRef(file.path),
+    type: 'file',
+    name: file.path,
+    ...(file.sha256 ? { hashes: [{ alg: 'SHA-256' as const, content: file.sha256 }] } : {}),
+    properties: fileFacts(file, image),
+  };
+}
+

@@ -1,4 +1,5 @@
-import type { Inventory, Package } from '../core/model.js';
+import { createHash } from 'node:crypto';
+import type { FileRecord, Inventory, Package } from '../core/model.js';
 import { compareText, compareTuples } from './compare.js';
 
 /**
@@ -49,4 +50,14 @@ export function dependencyMap(inv: Inventory, packages: readonly Package[]): Map
   const out = new Map<string, string[]>();
   for (const [from, targets] of edges) out.set(from, [...targets].sort(compareText));
   return out;
+}
+
+/** Executables and libraries that no package owns (binaries of unknown origin), by path. */
+export function unownedExecutables(inv: Inventory): FileRecord[] {
+  return inv.files.filter((f) => f.owners.length === 0 && f.executable !== undefined).sort((a, b) => compareText(a.path, b.path));
+}
+
+/** A stable reference for a file: `file-` and 16 hex digits of the sha256 of its path. */
+export function fileRef(path: string): string {
+  return `file-${createHash('sha256').update(path).digest('hex').slice(0, 16)}`;
 }

@@ -1,4 +1,4 @@
-import type { Distro, ImageDescription, Package } from '../core/model.js';
+import type { Distro, FileRecord, ImageDescription, Package } from '../core/model.js';
 import { compareText } from './compare.js';
 
 /** A name/value pair in grout's namespace (`grout:…`), written as CycloneDX properties and SPDX annotations. */
@@ -104,3 +104,23 @@ export function imageFacts(image: ImageDescription): Fact[] {
   for (const key of Object.keys(image.labels).sort(compareText)) add(`grout:image:label:${key}`, image.labels[key]);
   return facts;
 }
+
+/** Where an unowned executable came from and what it is. */
+export function fileFacts(file: FileRecord, image: ImageDescription): Fact[] {
+  const facts: Fact[] = [];
+  const add = (name: string, value: string | number | undefined): void => {
+    if (value !== undefined && value !== '') facts.push({ name, value: String(value) });
+  };
+  const layer = image.layers.find((l) => l.index === file.layer);
+  add('grout:file:owned', 'false');
+  add('grout:file:format', file.executable?.format);
+  add('grout:file:elfType', file.executable?.elfType);
+  add('grout:file:machine', file.executable?.machine);
+  add('grout:file:interpreter', file.executable?.interpreter ?? file.executable?.shebang);
+  add('grout:file:size', file.size);
+  add('grout:layer:index', file.layer);
+  add('grout:layer:diffId', layer?.diffId);
+  add('grout:layer:createdBy', layer?.createdBy);
+  return facts;
+}
+

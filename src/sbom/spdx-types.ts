@@ -13,7 +13,7 @@ export interface SpdxDocument {
   relationships: SpdxRelationship[];
 }
 
-export type SpdxPurpose = 'CONTAINER' | 'OPERATING_SYSTEM' | 'LIBRARY' | 'APPLICATION' | 'FRAMEWORK';
+export type SpdxPurpose = 'CONTAINER' | 'OPERATING_SYSTEM' | 'LIBRARY' | 'APPLICATION' | 'FRAMEWORK' | 'FILE';
 
 export interface SpdxPackage {
   name: string;
@@ -22,6 +22,7 @@ export interface SpdxPackage {
   supplier: string;
   downloadLocation: 'NOASSERTION';
   filesAnalyzed: false;
+  checksums?: { algorithm: 'SHA256'; checksumValue: string }[];
   sourceInfo?: string;
   licenseConcluded: 'NOASSERTION';
   licenseDeclared: string;

@@ -1,11 +1,11 @@
-import type { Distro, ImageDescription, Inventory, Package } from '../core/model.js';
+import type { Distro, FileRecord, ImageDescription, Inventory, Package } from '../core/model.js';
 import { compareText, compareTuples } from './compare.js';
 import { documentTimestamp, imageIdentity, uuidFromName } from './document-identity.js';
 import { TOOL_NAME, toolVersionOf, type EncodeOptions } from './encode-options.js';
 import { imageName, imagePurl, imageVersion } from './image-naming.js';
-import { dependencyMap, documentPackages } from './inventory-view.js';
+import { dependencyMap, documentPackages, fileRef, unownedExecutables } from './inventory-view.js';
 import { spdxDeclaredLicense, type ExtractedLicense } from './license-choice.js';
-import { distroFacts, imageFacts, packageFacts, packageSupplier, type Fact } from './package-facts.js';
+import { distroFacts, fileFacts, imageFacts, packageFacts, packageSupplier, type Fact } from './package-facts.js';
 import { packageSpdxId } from './spdx-id.js';
 import type { SpdxAnnotation, SpdxDocument, SpdxExternalRef, SpdxPackage, SpdxRelationship } from './spdx-types.js';
 
@@ -46,10 +46,13 @@ export function encodeSpdx(inv: Inventory, opts?: EncodeOptions): string {
     spdxPackages.push(packagePackage(pkg, idOf(pkg), declared.expression, annotate(packageFacts(pkg, inv.image)), inv.image));
   }
 
+  const files = unownedExecutables(inv);
+  for (const file of files) spdxPackages.push(filePackage(file, annotate(fileFacts(file, inv.image))));
+
   const relationships: SpdxRelationship[] = [
     { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: IMAGE_SPDX_ID },
   ];
-  const contained = [...(inv.distro ? [DISTRO_SPDX_ID] : []), ...packages.map(idOf)];
+  const contained = [...(inv.distro ? [DISTRO_SPDX_ID] : []), ...packages.map(idOf), ...files.map((f) => fileSpdxId(f.path))];
   for (const related of contained.sort(compareText)) {
     relationships.push({ spdxElementId: IMAGE_SPDX_ID, relationshipType: 'CONTAINS', relatedSpdxElement: related });
   }
@@ -202,3 +205,29 @@ function packageSourceInfo(pkg: Package, image: ImageDescription): string | unde
   if (parts.length === 0) return undefined;
   return `acquired package info from ${parts.join('; ')}, found by ${pkg.foundBy}`;
 }
+
+/** SPDXID of an unowned executable: from its path's stable reference. */
+function fileSpdxId(path: string): string {
+  return `SPDXRef-File-${fileRef(path)}`;
+}
+
+/**
+ * An executable or library no package owns, as a package of purpose FILE with its SHA-256: SPDX 2.3 file elements
+ * require a SHA-1, which grout does not compute, so the package form carries it.
+ */
+function filePackage(file: FileRecord, annotations: SpdxAnnotation[]): SpdxPackage {
+  return {
+    name: file.path,
+    SPDXID: fileSpdxId(file.path),
+    supplier: 'NOASSERTION',
+    downloadLocation: 'NOASSERTION',
+    filesAnalyzed: false,
+    ...(file.sha256 ? { checksums: [{ algorithm: 'SHA256' as const, checksumValue: file.sha256 }] } : {}),
+    licenseConcluded: 'NOASSERTION',
+    licenseDeclared: 'NOASSERTION',
+    copyrightText: 'NOASSERTION',
+    primaryPackagePurpose: 'FILE',
+    ...(annotations.length > 0 ? { annotations } : {}),
+  };
+}
+

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventory } from '../../src/index.js';
 import { cycloneDxValidator, describeErrors, spdxValidator } from '../../src/sbom/testdata/schemas.js';
@@ -55,7 +58,13 @@ describe('a real multi-layer Debian image', () => {
     // `less` was purged in layer 2: its files are whited out, nothing claims them.
     expect(paths.has('usr/bin/less')).toBe(false);
     expect(paths.has('usr/share/doc/less/copyright')).toBe(false);
-    expect(paths.has(UNOWNED_FILE)).toBe(false);
+    // The binary copied in behind dpkg's back is listed as owned by nobody, with its hash and layer.
+    const mystery = inv.files.find((f) => f.path === UNOWNED_FILE);
+    expect(mystery).toMatchObject({ owners: [], layer: 3, executable: { format: 'elf', elfType: 'executable' } });
+    expect(mystery?.sha256).toBe(createHash('sha256').update(readFileSync(join(img.rootfs, UNOWNED_FILE))).digest('hex'));
+    // Every ELF file in /usr/bin belongs to some package but the mystery binary.
+    const unowned = inv.files.filter((f) => f.owners.length === 0 && f.executable).map((f) => f.path);
+    expect(unowned.filter((p) => p.startsWith('usr/bin/'))).toEqual([]);
     // merged /usr: dpkg lists /bin/bash; the file is usr/bin/bash.
     const bash = inv.packages.find((p) => p.name === 'bash')!;
     expect(bash.files).toContain('usr/bin/bash');
