@@ -11,10 +11,20 @@ import { aptInstall, buildLayeredDebianImage } from './layered-debian.js';
  *
  * Layers: 0 minbase bookworm · 1 installs packages · 2 purges one of them · 3 deletes package files behind dpkg's
  * back and adds a file nobody owns.
+ *
+ * A cold build took 116 s on the project's 2-core machine (beside another image build); the cache entry is 530 MB:
+ * layout 70 MB (4 gzip layers, 198 MB uncompressed), OCI archive 70 MB, docker-archive 189 MB, rootfs 205 MB.
  */
-const HARNESS_VERSION = 'debian-bookworm-v3';
+const HARNESS_VERSION = 'debian-bookworm-v4';
 export const TAG = 'test';
-export const INSTALLED = ['curl', 'libgcrypt20', 'bzip2', 'xz-utils', 'less'];
+/**
+ * Installed in layer 1. curl brings libcurl4 and libssl3 (binary names unlike their sources curl and openssl);
+ * `file` brings libmagic1 `1:5.44-3`, an epoch on a package whose source is named otherwise; libgcrypt20 is already
+ * in minbase (apt needs it), so asking again changes nothing.
+ */
+export const INSTALLED = ['curl', 'ca-certificates', 'file', 'libgcrypt20', 'bzip2', 'xz-utils', 'less'];
+/** A package of layer 1 whose version has an epoch and whose source package has another name. */
+export const EPOCH_AND_SOURCE = { name: 'libmagic1', source: 'file' };
 export const PURGED = 'less';
 export const DELETED_BEHIND_DPKG = ['usr/bin/bzip2recover', 'usr/share/doc/curl/copyright'];
 export const UNOWNED_FILE = 'usr/local/bin/mystery';
@@ -31,11 +41,14 @@ export interface DebianTestImage {
   ociLayout: string;
   /** The same layout as one tar. */
   ociArchive: string;
-  /** `docker save`-style archive written by skopeo, tagged grout/test:1. */
+  /** `docker save`-style archive written by skopeo, tagged grout/test:1 (RepoTags says docker.io/grout/test:1). */
   dockerArchive: string;
   /** The final root filesystem, unpacked. */
   rootfs: string;
-  /** `dpkg-query -W` on the final rootfs: name, version, arch, source name, source version; sorted lines. */
+  /**
+   * `dpkg-query -W` on the final rootfs, packages in state `installed` only: name, version, arch, source name,
+   * source version, tab-separated; sorted lines.
+   */
   expectedDpkg: string[];
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedBuild } from './build-cache.js';
 import { aptInstall, buildLayeredDebianImage, inChroot } from './layered-debian.js';
@@ -37,7 +37,13 @@ export async function debianLangImage(): Promise<DebianLangImage> {
         apply: (rootfs) => {
           mkdirSync(join(rootfs, 'app'), { recursive: true });
           writeFileSync(join(rootfs, 'app', 'package.json'), JSON.stringify({ name: 'grout-test-app', version: '1.0.0', private: true, dependencies: APP_DEPENDENCIES }, null, 2));
-          inChroot(rootfs, ['cd /app', 'npm install --omit=dev --no-audit --no-fund --loglevel=error', 'rm -rf /root/.npm']);
+          // The machine's CA bundle, for a network whose TLS is inspected by a local authority; removed afterwards.
+          copyFileSync('/etc/ssl/certs/ca-certificates.crt', join(rootfs, 'tmp', 'host-ca.crt'));
+          try {
+            inChroot(rootfs, ['cd /app', 'npm install --omit=dev --no-audit --no-fund --loglevel=error --cafile=/tmp/host-ca.crt', 'rm -rf /root/.npm']);
+          } finally {
+            rmSync(join(rootfs, 'tmp', 'host-ca.crt'), { force: true });
+          }
         },
       },
     ]);

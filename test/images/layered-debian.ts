@@ -1,4 +1,4 @@
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { execFileSync, spawnSync, type ExecFileSyncOptions } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,6 +27,7 @@ export function buildLayeredDebianImage(dir: string, tag: string, baseCreatedBy:
   const bundle = join(dir, 'bundle');
   const base = join(dir, 'base.tar');
   const ref = `${layout}:${tag}`;
+  requireTools(['mmdebstrap', 'umoci', 'skopeo', 'chroot']);
   execFileSync('mmdebstrap', ['--variant=minbase', '--quiet', ...mmdebstrapArgs, 'bookworm', base], quiet);
   execFileSync('umoci', ['init', '--layout', layout], quiet);
   execFileSync('umoci', ['new', '--image', ref], quiet);
@@ -45,6 +46,12 @@ export function buildLayeredDebianImage(dir: string, tag: string, baseCreatedBy:
   return { layout, bundle };
 }
 
+/** Fail early, saying what to install, rather than with a bare ENOENT from the middle of a build. */
+function requireTools(tools: string[]): void {
+  const missing = tools.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0);
+  if (missing.length > 0) throw new Error(`building the Debian test images needs ${missing.join(', ')}: apt-get install -y mmdebstrap umoci skopeo (as root)`);
+}
+
 /** Run shell commands in the rootfs as root, with the machine's resolver so apt reaches the configured mirror. */
 export function inChroot(rootfs: string, commands: string[]): void {
   const resolv = join(rootfs, 'etc', 'resolv.conf');
@@ -54,6 +61,8 @@ export function inChroot(rootfs: string, commands: string[]): void {
     execFileSync('chroot', [rootfs, '/bin/sh', '-ec', commands.join('\n')], {
       ...quiet,
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+      // A step that waits on the network for this long is stuck, not slow.
+      timeout: 20 * 60 * 1000,
     });
   } finally {
     if (!hadResolv) rmSync(resolv, { force: true });
