@@ -31,8 +31,10 @@ const DISTRO_FILE_CAP = 4 * 1024 * 1024;
  */
 export async function catalogImage(image: OpenedImage, options: CatalogOptions): Promise<Inventory> {
   const { signal, onProgress } = options;
-  const extractors = options.extractors.filter((e): e is Extractor => !isFileExtractor(e));
-  const fileExtractors = options.extractors.filter(isFileExtractor);
+  // The same extractor listed twice would report every package twice.
+  const all = [...new Map(options.extractors.map((e) => [extractorId(e), e])).values()];
+  const extractors = all.filter((e): e is Extractor => !isFileExtractor(e));
+  const fileExtractors = all.filter(isFileExtractor);
   const selector = fileSelector(extractors, fileExtractors, options.executables ?? true);
   const issues: InventoryIssue[] = [];
   const tree = new FileTree();
@@ -102,7 +104,7 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
       packages.flatMap((pkg, i) => (ownership.keptIds.has(pkg.id) ? [{ pkg, extracted: extracted[i]!.pkg }] : [])),
     ),
     issues: sortIssues(issues),
-    extractors: options.extractors.map(extractorId).sort(),
+    extractors: all.map(extractorId).sort(),
   };
   if (distro) inventory.distro = distro;
   return inventory;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExtractedPackage, Package } from '../core/model.js';
+import type { Ecosystem, ExtractedPackage, Package } from '../core/model.js';
 import { bareName, resolveDependencies } from './relationships.js';
 
 describe('bareName', () => {
@@ -13,7 +13,7 @@ describe('bareName', () => {
   ])('%s -> %s', (spec, name) => expect(bareName(spec)).toBe(name));
 });
 
-function pair(id: string, ecosystem: 'deb' | 'rpm', name: string, dependsOn: string[], extra: Partial<ExtractedPackage> = {}, files: string[] = []) {
+function pair(id: string, ecosystem: Ecosystem, name: string, dependsOn: string[], extra: Partial<ExtractedPackage> = {}, files: string[] = []) {
   const extracted: ExtractedPackage = { ecosystem, name, version: '1', licenses: [], evidence: 'db', dependsOn, ...extra };
   const pkg: Package = { id, ecosystem, name, version: '1', purl: '', licenses: [], foundBy: 'x@1', locations: [], files };
   return { pkg, extracted };
@@ -32,6 +32,20 @@ describe('resolveDependencies', () => {
       { from: 'a', to: 'b', type: 'depends-on' },
       { from: 'a', to: 'c', type: 'depends-on' },
       { from: 'd', to: 'e', type: 'depends-on' },
+    ]);
+  });
+});
+
+describe('resolveDependencies for PyPI', () => {
+  it('compares names the PEP 503 way', () => {
+    const rels = resolveDependencies([
+      pair('p', 'pypi', 'Flask', ['jinja2>=3.1', 'typing-extensions']),
+      pair('j', 'pypi', 'Jinja2', []),
+      pair('t', 'pypi', 'typing_extensions', []),
+    ]);
+    expect(rels).toEqual([
+      { from: 'p', to: 'j', type: 'depends-on' },
+      { from: 'p', to: 't', type: 'depends-on' },
     ]);
   });
 });

@@ -10,7 +10,7 @@ export function resolveDependencies(pairs: { pkg: Package; extracted: ExtractedP
   const all = pairs.map(({ pkg }) => pkg);
   const providers = new Map<string, string[]>();
   const provide = (ecosystem: string, name: string, id: string): void => {
-    const key = `${ecosystem}\0${name}`;
+    const key = `${ecosystem}\0${comparableName(ecosystem, name)}`;
     const list = providers.get(key) ?? [];
     if (!list.includes(id)) list.push(id);
     providers.set(key, list);
@@ -25,7 +25,7 @@ export function resolveDependencies(pairs: { pkg: Package; extracted: ExtractedP
   const out: Relationship[] = [];
   for (const pkg of all) {
     for (const dep of byId.get(pkg.id)!.dependsOn ?? []) {
-      for (const to of providers.get(`${pkg.ecosystem}\0${bareName(dep)}`) ?? []) {
+      for (const to of providers.get(`${pkg.ecosystem}\0${comparableName(pkg.ecosystem, bareName(dep))}`) ?? []) {
         const key = `${pkg.id}\0${to}`;
         if (to === pkg.id || seen.has(key)) continue;
         seen.add(key);
@@ -34,6 +34,11 @@ export function resolveDependencies(pairs: { pkg: Package; extracted: ExtractedP
     }
   }
   return out.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+}
+
+/** Names as the ecosystem compares them: PyPI per PEP 503 (case and `-_.` runs do not matter), others exactly. */
+function comparableName(ecosystem: string, name: string): string {
+  return ecosystem === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
 }
 
 function providesOf(pkg: ExtractedPackage): string[] {

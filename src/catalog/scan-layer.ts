@@ -1,6 +1,13 @@
 import type { ExtractedPackage, InventoryIssue, LayerRef } from '../core/model.js';
 import type { LayerHandle } from '../image/index.js';
-import { analyseExecutable, isExecutableCandidate, MAX_EXECUTABLE_BYTES, type ExecutableRecord } from './executables.js';
+import {
+  analyseExecutable,
+  analyseExecutableStream,
+  EXECUTABLE_HEAD_BYTES,
+  isExecutableCandidate,
+  MAX_EXECUTABLE_BYTES,
+  type ExecutableRecord,
+} from './executables.js';
 import { extractorId, type FileExtractor } from './extractor.js';
 import type { NodeInput } from './file-tree.js';
 
@@ -92,6 +99,12 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
       wanted = false;
     }
     if (!wanted && !analyse) continue;
+    if (!wanted && entry.size > EXECUTABLE_HEAD_BYTES) {
+      // Only the executables report wants it, and it is large: hash it as it streams, keep its head.
+      const record = await analyseExecutableStream(entry.path, entry.stream());
+      if (record) executables.set(entry.path, record);
+      continue;
+    }
     const bytes = await entry.read();
     if (analyse) {
       const record = analyseExecutable(entry.path, bytes);

@@ -1,9 +1,27 @@
 import type { AnyExtractor } from '../extractor.js';
+import { depsJsonExtractor } from './dotnet/deps-json/index.js';
 import { goBinaryExtractor } from './golang/binary/index.js';
 import { goModExtractor } from './golang/mod/index.js';
+import { javaArchiveExtractor } from './java/archive/index.js';
+import { npmInstalledExtractor, packageLockExtractor, pnpmLockExtractor, yarnLockExtractor } from './javascript/index.js';
 import { apkExtractor } from './os/apk/index.js';
 import { dpkgExtractor, opkgExtractor } from './os/dpkg/index.js';
 import { rpmExtractor } from './os/rpm/index.js';
+import { composerInstalledExtractor } from './php/composer-installed/index.js';
+import { composerLockExtractor } from './php/composer-lock/index.js';
+import {
+  pipfileLockExtractor,
+  poetryLockExtractor,
+  npmInstalledExtractor,
+  packageLockExtractor,
+  yarnLockExtractor,
+  pnpmLockExtractor,
+  pythonInstalledExtractor,
+  pythonRequirementsExtractor,
+  uvLockExtractor,
+} from './python/index.js';
+import { gemfileLockExtractor } from './ruby/gemfile-lock/index.js';
+import { gemspecExtractor } from './ruby/gemspec/index.js';
 import { cargoAuditableExtractor } from './rust/cargo-auditable/index.js';
 import { cargoLockExtractor } from './rust/cargo-lock/index.js';
 
@@ -17,8 +35,19 @@ export const defaultExtractors: readonly AnyExtractor[] = [
   opkgExtractor,
   apkExtractor,
   rpmExtractor,
+  pythonInstalledExtractor,
+  pythonRequirementsExtractor,
+  poetryLockExtractor,
+  pipfileLockExtractor,
+  uvLockExtractor,
+  javaArchiveExtractor,
   goBinaryExtractor,
   goModExtractor,
   cargoAuditableExtractor,
   cargoLockExtractor,
+  gemspecExtractor,
+  gemfileLockExtractor,
+  composerInstalledExtractor,
+  composerLockExtractor,
+  depsJsonExtractor,
 ];

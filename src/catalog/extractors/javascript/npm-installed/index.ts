@@ -1,0 +1,2 @@
+/** Installed npm packages, one per package manifest under a node_modules folder. */
+export { npmInstalledExtractor } from './npm-installed-extractor.js';

@@ -1,0 +1,2 @@
+/** PHP packages pinned by Composer's `composer.lock`. */
+export { composerLockExtractor } from './composer-lock-extractor.js';
