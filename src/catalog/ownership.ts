@@ -17,7 +17,7 @@ export interface Ownership {
  * Tie each package to the files it owns as they exist in the merged image. Owned paths are mapped through
  * symlinked directories (dpkg lists `/bin/zcat`; with merged /usr the file is `usr/bin/zcat`). A package found by
  * a non-OS extractor whose evidence file an OS package owns is the same component as that OS package and is not
- * reported again.
+ * reported again; nor is a package a lockfile declares when the image has it installed (same name and version).
  */
 export function buildOwnership(
   tree: FileTree,
@@ -64,10 +64,17 @@ export function buildOwnership(
     target.files = [...owned].sort();
   });
 
+  // A package a lockfile declares is the same component as the installed copy of it: report the installed one.
+  const installed = new Set<string>();
+  packages.forEach((pkg) => {
+    if (pkg.metadata?.kind === 'language' && pkg.metadata.origin === 'installed') installed.add(`${pkg.ecosystem}\0${pkg.name}\0${pkg.version}`);
+  });
   const kept = packages.filter((pkg, i) => {
     if (isOsEcosystem(pkg.ecosystem)) return true;
     const evidence = resolve(extracted[i]!.evidence);
-    return evidence === undefined || !ownedByOs.has(evidence);
+    if (evidence !== undefined && ownedByOs.has(evidence)) return false;
+    const declared = pkg.metadata?.kind === 'language' && pkg.metadata.origin === 'declared';
+    return !(declared && installed.has(`${pkg.ecosystem}\0${pkg.name}\0${pkg.version}`));
   });
   const keptIds = new Set(kept.map((p) => p.id));
   for (const record of files.values()) {

@@ -49,3 +49,39 @@ describe('resolveDependencies for PyPI', () => {
     ]);
   });
 });
+
+describe('resolveDependencies for application packages', () => {
+  const at = (p: ReturnType<typeof pair>, path: string) => ({ ...p, pkg: { ...p.pkg, locations: [{ path, layer: 0 }] } });
+  it('keeps a lockfile\'s edges inside that lockfile', () => {
+    const rels = resolveDependencies([
+      at(pair('a1', 'npm', 'app', ['lodash']), 'one/package-lock.json'),
+      at(pair('l1', 'npm', 'lodash', []), 'one/package-lock.json'),
+      at(pair('l2', 'npm', 'lodash', []), 'two/package-lock.json'),
+    ]);
+    expect(rels).toEqual([{ from: 'a1', to: 'l1', type: 'depends-on' }]);
+  });
+
+  it('follows Node module resolution between installed packages', () => {
+    const rels = resolveDependencies([
+      at(pair('a', 'npm', 'a', ['ms']), 'app/node_modules/a/package.json'),
+      at(pair('ms-nested', 'npm', 'ms', []), 'app/node_modules/a/node_modules/ms/package.json'),
+      at(pair('b', 'npm', 'b', ['ms']), 'app/node_modules/b/package.json'),
+      at(pair('ms-top', 'npm', 'ms', []), 'app/node_modules/ms/package.json'),
+      at(pair('ms-other', 'npm', 'ms', []), 'other/node_modules/ms/package.json'),
+    ]);
+    expect(rels).toEqual([
+      { from: 'a', to: 'ms-nested', type: 'depends-on' },
+      { from: 'b', to: 'ms-top', type: 'depends-on' },
+    ]);
+  });
+
+  it('links elsewhere only when one package has the name', () => {
+    const rels = resolveDependencies([
+      at(pair('f', 'pypi', 'flask', ['jinja2', 'click']), 'site-packages/flask.dist-info/METADATA'),
+      at(pair('j', 'pypi', 'Jinja2', []), 'site-packages/jinja2.dist-info/METADATA'),
+      at(pair('c1', 'pypi', 'click', []), 'a/site-packages/click.dist-info/METADATA'),
+      at(pair('c2', 'pypi', 'click', []), 'b/site-packages/click.dist-info/METADATA'),
+    ]);
+    expect(rels).toEqual([{ from: 'f', to: 'j', type: 'depends-on' }]);
+  });
+});

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
+import { createReadStream, lstatSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GroutError } from '../core/errors.js';
@@ -60,7 +60,15 @@ async function* walk(root: string, signal?: AbortSignal): AsyncGenerator<LayerEn
       if (rel === '' && skipTop.has(name)) continue;
       const path = rel ? `${rel}/${name}` : name;
       const full = join(root, path);
-      const node: LayerNode = { kind: 'node', path, type: 'other', mode: 0, size: 0, read: () => readFile(full) };
+      const node: LayerNode = {
+        kind: 'node',
+        path,
+        type: 'other',
+        mode: 0,
+        size: 0,
+        read: () => readFile(full),
+        stream: () => createReadStream(full, { highWaterMark: 1 << 20 }),
+      };
       if (dirent.isDirectory()) {
         node.type = 'dir';
         node.mode = 0o755;

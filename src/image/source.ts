@@ -21,6 +21,8 @@ export interface LayerNode {
    * read is skipped without being buffered.
    */
   read(): Promise<Buffer>;
+  /** The same bytes as chunks, for callers that only hash or skim them. Same rules as `read`; use one or the other. */
+  stream(): AsyncIterable<Buffer>;
 }
 
 export interface LayerWhiteout {

@@ -48,10 +48,19 @@ export async function* readTarLayer(input: TarLayerInput, signal?: AbortSignal):
     for await (const entry of extract) {
       const header = entry.header;
       let consumed = false;
-      const mapped = mapEntry(header, input.name, () => {
-        consumed = true;
-        return collect(entry as unknown as AsyncIterable<Buffer>);
-      });
+      const chunks = entry as unknown as AsyncIterable<Buffer>;
+      const mapped = mapEntry(
+        header,
+        input.name,
+        () => {
+          consumed = true;
+          return collect(chunks);
+        },
+        () => {
+          consumed = true;
+          return chunks;
+        },
+      );
       if (mapped) yield mapped;
       if (!consumed) entry.resume();
     }
@@ -70,7 +79,12 @@ async function verifyWhole(input: TarLayerInput): Promise<void> {
   await pipeline(input.open(), digestVerifier(input.blobDigest!, input.name), new Writable({ write: (_c, _e, cb) => cb() }));
 }
 
-function mapEntry(header: Header, layer: string, read: () => Promise<Buffer>): LayerEntry | LayerEntryProblem | undefined {
+function mapEntry(
+  header: Header,
+  layer: string,
+  read: () => Promise<Buffer>,
+  stream: () => AsyncIterable<Buffer>,
+): LayerEntry | LayerEntryProblem | undefined {
   let path: string | undefined;
   try {
     path = normaliseImagePath(header.name);
@@ -88,7 +102,7 @@ function mapEntry(header: Header, layer: string, read: () => Promise<Buffer>): L
     return { kind: 'whiteout', path: parent ? `${parent}/${target}` : target };
   }
 
-  const node: LayerNode = { kind: 'node', path, type: 'other', mode: header.mode ?? 0, size: 0, read };
+  const node: LayerNode = { kind: 'node', path, type: 'other', mode: header.mode ?? 0, size: 0, read, stream };
   switch (header.type) {
     case 'file':
     case 'contiguous-file':

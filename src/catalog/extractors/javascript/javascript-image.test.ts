@@ -59,10 +59,9 @@ describe('javascript extractors in an image', () => {
     });
     expect(inv.issues).toEqual([]);
     expect(inv.packages.map((p) => `${p.purl} ${p.foundBy} ${p.locations.map((l) => `${l.path}#${l.layer}`).join(' ')}`).sort()).toEqual([
+      // package-lock.json declares @s/c and b as well: the installed copies are the components reported.
       'pkg:npm/%40s/c@3.0.0 javascript/npm-installed@1 srv/app/node_modules/@s/c/package.json#0',
-      'pkg:npm/%40s/c@3.0.0 javascript/package-lock@1 srv/app/package-lock.json#0',
       'pkg:npm/b@1.0.0 javascript/npm-installed@1 srv/app/node_modules/b/package.json#0',
-      'pkg:npm/b@1.0.0 javascript/package-lock@1 srv/app/package-lock.json#0',
       'pkg:npm/is-number@7.0.0 javascript/pnpm-lock@1 srv/mono/pnpm-lock.yaml#0',
     ]);
     const installed = inv.packages.find((p) => p.name === '@s/c' && p.foundBy === 'javascript/npm-installed@1');
