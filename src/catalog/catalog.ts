@@ -9,7 +9,7 @@ import { applyLayer, type ContentState } from './merge-layers.js';
 import { buildOwnership } from './ownership.js';
 import { identityKey, packageFrom } from './package-identity.js';
 import { resolveDependencies } from './relationships.js';
-import { scanLayer, type FileSelection, type FileSelector, type ScannedLayer } from './scan-layer.js';
+import { Gate, scanLayer, type FileSelection, type FileSelector, type ScannedLayer } from './scan-layer.js';
 
 export interface CatalogOptions {
   extractors: readonly AnyExtractor[];
@@ -90,8 +90,13 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   }
 
   const packages: Package[] = extracted.map(({ pkg, extractor, layer }) => packageFrom(pkg, extractorId(extractor), layer, distro));
+  // The kept bytes have been parsed: let them go before the ownership graph is built.
+  snapshots.clear();
   const executables = new Map<string, ExecutableRecord>();
-  for (const [path, entry] of state) if (entry.executable) executables.set(path, entry.executable);
+  for (const [path, entry] of state) {
+    delete entry.bytes;
+    if (entry.executable) executables.set(path, entry.executable);
+  }
   const ownership = buildOwnership(tree, extracted.map((e) => e.pkg), packages, executables);
   // Owned-file lists are in the ownership graph now; let them go before the (large) outputs are encoded.
   for (const e of extracted) delete e.pkg.ownedFiles;
@@ -113,6 +118,7 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
 function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly FileExtractor[], executables: boolean): FileSelector {
   return {
     executables,
+    largeFileGate: new Gate(),
     select(path: string, info: { mode: number; size: number }): FileSelection | undefined {
       let cap = distroWants(path) ? DISTRO_FILE_CAP : 0;
       let keep = cap > 0;

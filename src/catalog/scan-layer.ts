@@ -25,6 +25,31 @@ export interface FileSelector {
   select(path: string, info: { mode: number; size: number }): FileSelection | undefined;
   /** Read executables and shared libraries to hash and classify them (the unowned-binaries report). */
   executables: boolean;
+  /**
+   * Held while a large file is buffered whole, so that layers read side by side never hold two of them at once:
+   * memory stays bounded by the largest file, not by the number of layers in flight.
+   */
+  largeFileGate: Gate;
+}
+
+/** Files at least this large are buffered one at a time across all layers. */
+export const LARGE_FILE_BYTES = 4 * 1024 * 1024;
+
+/** A one-at-a-time lock. */
+export class Gate {
+  private tail: Promise<void> = Promise.resolve();
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
 }
 
 export interface ScannedNode extends NodeInput {
@@ -105,27 +130,30 @@ export async function scanLayer(layer: LayerHandle, selector: FileSelector, sign
       if (record) executables.set(entry.path, record);
       continue;
     }
-    const bytes = await entry.read();
-    if (analyse) {
-      const record = analyseExecutable(entry.path, bytes);
-      if (record) executables.set(entry.path, record);
-    }
-    if (!wanted || selection === undefined) continue;
-    if (selection.keep) contents.set(entry.path, bytes);
-    const results: FoundInFile[] = [];
-    for (const extractor of selection.fileExtractors) {
-      if (bytes.length > extractor.maxFileBytes) {
-        issues.push({ path: entry.path, layer: index, stage: extractorId(extractor), reason: `file of ${bytes.length} bytes exceeds the ${extractor.maxFileBytes}-byte limit; not read` });
-        continue;
+    const consume = async (): Promise<void> => {
+      const bytes = await entry.read();
+      if (analyse) {
+        const record = analyseExecutable(entry.path, bytes);
+        if (record) executables.set(entry.path, record);
       }
-      const stage = extractorId(extractor);
-      const packages = await extractor.extractFile(
-        { path: entry.path, bytes, mode: entry.mode },
-        { issue: (path, reason) => issues.push({ path, layer: index, stage, reason }) },
-      );
-      if (packages.length > 0) results.push({ extractor, packages });
-    }
-    if (results.length > 0) found.set(entry.path, results);
+      if (!wanted || selection === undefined) return;
+      if (selection.keep) contents.set(entry.path, bytes);
+      const results: FoundInFile[] = [];
+      for (const extractor of selection.fileExtractors) {
+        if (bytes.length > extractor.maxFileBytes) {
+          issues.push({ path: entry.path, layer: index, stage: extractorId(extractor), reason: `file of ${bytes.length} bytes exceeds the ${extractor.maxFileBytes}-byte limit; not read` });
+          continue;
+        }
+        const stage = extractorId(extractor);
+        const packages = await extractor.extractFile(
+          { path: entry.path, bytes, mode: entry.mode },
+          { issue: (path, reason) => issues.push({ path, layer: index, stage, reason }) },
+        );
+        if (packages.length > 0) results.push({ extractor, packages });
+      }
+      if (results.length > 0) found.set(entry.path, results);
+    };
+    await (entry.size >= LARGE_FILE_BYTES ? selector.largeFileGate.run(consume) : consume());
   }
   return { ref: layer.ref, changes, contents, found, executables, issues };
 }

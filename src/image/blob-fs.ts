@@ -67,7 +67,7 @@ export class DirFs implements BlobFs {
   }
 
   stream(path: string): Readable {
-    return createReadStream(this.full(path), { highWaterMark: 1 << 20 });
+    return createReadStream(this.full(path), { highWaterMark: 512 * 1024 });
   }
 
   private async statFile(path: string): Promise<{ size: number }> {
@@ -125,7 +125,7 @@ export class TarFs implements BlobFs {
   stream(path: string): Readable {
     const member = this.require(path);
     if (member.size === 0) return Readable.from([]);
-    return createReadStream(this.name, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 1 << 20 });
+    return createReadStream(this.name, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 512 * 1024 });
   }
 
   private async readRange(offset: number, length: number): Promise<Buffer> {

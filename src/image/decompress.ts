@@ -26,7 +26,7 @@ function looksLikeTar(head: Buffer): boolean {
 export function decompressor(compression: Compression): Transform | undefined {
   switch (compression) {
     case 'gzip':
-      return createGunzip({ chunkSize: 256 * 1024 });
+      return createGunzip({ chunkSize: 128 * 1024 });
     case 'zstd':
       return zstdDecompressor();
     case 'none':
