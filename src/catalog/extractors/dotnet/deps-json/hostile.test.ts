@@ -2,16 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractedPackage } from '../../../../core/model.js';
 import { depsJsonExtractor } from './index.js';
+import { garbage } from '../../../../../test/garbage.js';
 
-function garbage(size: number, seed = 42): Buffer {
-  const bytes = Buffer.alloc(size);
-  let state = seed;
-  for (let i = 0; i < size; i++) {
-    state = (state * 1_103_515_245 + 12_345) >>> 0;
-    bytes[i] = state >>> 24;
-  }
-  return bytes;
-}
 
 function extract(bytes: Buffer | string): { packages: ExtractedPackage[]; issues: string[] } {
   const issues: string[] = [];

@@ -4,6 +4,7 @@ import { viewOfFiles } from '../../../../../test/memory-view.js';
 import { apkExtractor } from './index.js';
 import { maxLineBytes } from './lines.js';
 import { maxPackages } from './read-installed.js';
+import { garbage } from '../../../../../test/garbage.js';
 
 const db = 'lib/apk/db/installed';
 
@@ -14,15 +15,6 @@ async function extract(files: Record<string, string | Buffer>): Promise<{ packag
 }
 
 /** Deterministic pseudo-random bytes, so failures reproduce. */
-function garbage(size: number, seed = 42): Buffer {
-  const bytes = Buffer.alloc(size);
-  let state = seed;
-  for (let i = 0; i < size; i++) {
-    state = (state * 1_103_515_245 + 12_345) >>> 0;
-    bytes[i] = state >>> 24;
-  }
-  return bytes;
-}
 
 const ok = 'P:ok\nV:1.0-r0\nA:x86_64\n';
 

@@ -4,17 +4,9 @@ import type { ExtractedPackage } from '../../../../core/model.js';
 import { viewOfFiles } from '../../../../../test/memory-view.js';
 import type { Extractor } from '../../../extractor.js';
 import { dpkgExtractor, opkgExtractor } from './index.js';
+import { garbage } from '../../../../../test/garbage.js';
 
 /** Deterministic pseudo-random bytes (a linear congruential generator), so failures reproduce. */
-function garbage(size: number, seed = 42): Buffer {
-  const bytes = Buffer.alloc(size);
-  let state = seed;
-  for (let i = 0; i < size; i++) {
-    state = (state * 1_103_515_245 + 12_345) >>> 0;
-    bytes[i] = state >>> 24;
-  }
-  return bytes;
-}
 
 async function extract(
   files: Record<string, string | Buffer>,
