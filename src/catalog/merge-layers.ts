@@ -35,7 +35,11 @@ export function applyLayer(tree: FileTree, state: ContentState, layer: ScannedLa
       }
     }
   }
-  for (const change of layer.changes) {
+  const changes = layer.changes;
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i]!;
+    // Drop each entry once it is in the tree, so a huge layer is never held twice over.
+    (changes as (typeof change | undefined)[])[i] = undefined;
     if (change.kind !== 'node') continue;
     const result = tree.set(change.path, change, index);
     if (result === undefined) continue;
