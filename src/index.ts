@@ -14,4 +14,4 @@ export { encodeInventoryJson, encodeInventoryTable, summariseImage } from './rep
 export { GroutError, exitCodeFor, type ErrorCode } from './core/errors.js';
 export type * from './core/model.js';
 export type { ProgressEvent, ProgressListener } from './core/events.js';
-export { GROUT_VERSION } from './version.js';
+export { GROUT_VERSION } from './grout-version.js';

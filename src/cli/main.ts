@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, GroutError, isGroutError } from '../core/errors.js';
 import { encodeImageSummaryJson, encodeImageSummaryText, summariseImage } from '../report/index.js';
 import { encodeInventory, inventory, SBOM_FORMATS, type SbomFormat } from '../scan/index.js';
-import { GROUT_VERSION } from '../version.js';
+import { GROUT_VERSION } from '../grout-version.js';
 import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
 

@@ -2,7 +2,7 @@ import { GroutError } from '../core/errors.js';
 import type { Inventory } from '../core/model.js';
 import { encodeInventoryJson, encodeInventoryTable } from '../report/index.js';
 import { encodeCycloneDx, encodeSpdx } from '../sbom/index.js';
-import { GROUT_VERSION } from '../version.js';
+import { GROUT_VERSION } from '../grout-version.js';
 import { inventory, type InventoryOptions } from './inventory.js';
 
 export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'json', 'table'] as const;

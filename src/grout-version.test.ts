@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GROUT_VERSION } from './version.js';
+import { GROUT_VERSION } from './grout-version.js';
 
 describe('GROUT_VERSION', () => {
   it('is the version package.json publishes', () => {
