@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { peerFixtures, vulndata } from '../../test/shared-data.js';
+import { peerFixtures } from '../../test/shared-data.js';
 import { mavenCanonical, mavenScheme } from './maven.js';
+import { opSign, readTable, sign } from '../../test/version-table.js';
 
 interface MavenFixture {
   ordered: { test: string; versions: string[] }[];
@@ -11,27 +12,6 @@ interface MavenFixture {
 }
 
 const fixture = JSON.parse(readFileSync(peerFixtures('version-compare', 'maven.json'), 'utf8')) as MavenFixture;
-
-/** osv-scalibr's text tables: `A <op> B` per line; `#` and `//` lines are comments. */
-function readTable(file: string): { line: number; a: string; op: string; b: string }[] {
-  const rows: { line: number; a: string; op: string; b: string }[] = [];
-  readFileSync(vulndata('version-compare', file), 'utf8')
-    .split('\n')
-    .forEach((text, index) => {
-      const trimmed = text.trim();
-      if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('//')) return;
-      const match = /^(\S+) ([<>=]) (\S+)$/.exec(trimmed);
-      if (match === null) throw new Error(`${file}:${index + 1}: unreadable line ${JSON.stringify(text)}`);
-      rows.push({ line: index + 1, a: match[1] as string, op: match[2] as string, b: match[3] as string });
-    });
-  return rows;
-}
-
-const opSign: Record<string, number> = { '<': -1, '=': 0, '>': 1 };
-
-function sign(n: number | undefined): number | undefined {
-  return n === undefined ? undefined : Math.sign(n) + 0;
-}
 
 describe('maven: peer-fixtures maven.json compare', () => {
   it.each(fixture.compare.map((c) => [c.a, c.b, c.expected] as const))('%s vs %s → %i', (a, b, expected) => {

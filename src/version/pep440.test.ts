@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { peerFixtures, vulndata } from '../../test/shared-data.js';
+import { peerFixtures } from '../../test/shared-data.js';
 import { pep440Scheme } from './pep440.js';
+import { opSign, readTable, sign } from '../../test/version-table.js';
 
 interface Pep440Fixture {
   ordered: { versions: string[] };
@@ -11,27 +12,6 @@ interface Pep440Fixture {
 }
 
 const fixture = JSON.parse(readFileSync(peerFixtures('version-compare', 'pep440.json'), 'utf8')) as Pep440Fixture;
-
-/** osv-scalibr's text tables: `A <op> B` per line; `#` and `//` lines are comments. */
-function readTable(file: string): { line: number; a: string; op: string; b: string }[] {
-  const rows: { line: number; a: string; op: string; b: string }[] = [];
-  readFileSync(vulndata('version-compare', file), 'utf8')
-    .split('\n')
-    .forEach((text, index) => {
-      const trimmed = text.trim();
-      if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('//')) return;
-      const match = /^(\S+) ([<>=]) (\S+)$/.exec(trimmed);
-      if (match === null) throw new Error(`${file}:${index + 1}: unreadable line ${JSON.stringify(text)}`);
-      rows.push({ line: index + 1, a: match[1] as string, op: match[2] as string, b: match[3] as string });
-    });
-  return rows;
-}
-
-const opSign: Record<string, number> = { '<': -1, '=': 0, '>': 1 };
-
-function sign(n: number | undefined): number | undefined {
-  return n === undefined ? undefined : Math.sign(n) + 0;
-}
 
 describe('pep440: packaging test_version.py VERSIONS (every pair ascending)', () => {
   const versions = fixture.ordered.versions;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { peerFixtures, vulndata } from '../../test/shared-data.js';
+import { peerFixtures } from '../../test/shared-data.js';
 import { semverSatisfies, semverScheme } from './semver.js';
+import { opSign, readTable, sign } from '../../test/version-table.js';
 
 type Options = boolean | { loose?: boolean; includePrerelease?: boolean } | undefined;
 interface Cases<T> {
@@ -26,27 +27,6 @@ function toOptions(options: Options): { loose?: boolean; includePrerelease?: boo
   if (options === undefined || options === false) return {};
   if (options === true) return { loose: true };
   return options;
-}
-
-/** osv-scalibr's text tables: `A <op> B` per line; `#` and `//` lines are comments. */
-function readTable(file: string): { line: number; a: string; op: string; b: string }[] {
-  const rows: { line: number; a: string; op: string; b: string }[] = [];
-  readFileSync(vulndata('version-compare', file), 'utf8')
-    .split('\n')
-    .forEach((text, index) => {
-      const trimmed = text.trim();
-      if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('//')) return;
-      const match = /^(\S+) ([<>=]) (\S+)$/.exec(trimmed);
-      if (match === null) throw new Error(`${file}:${index + 1}: unreadable line ${JSON.stringify(text)}`);
-      rows.push({ line: index + 1, a: match[1] as string, op: match[2] as string, b: match[3] as string });
-    });
-  return rows;
-}
-
-const opSign: Record<string, number> = { '<': -1, '=': 0, '>': 1 };
-
-function sign(n: number | undefined): number | undefined {
-  return n === undefined ? undefined : Math.sign(n) + 0;
 }
 
 describe('semver: node-semver comparisons.js (a > b)', () => {
