@@ -1,4 +1,4 @@
-import type { VersionScheme } from './version-scheme.js';
+import { schemeFromParser, type VersionScheme } from './version-scheme.js';
 
 /**
  * Packagist (Composer) versions ordered as OSV orders them: PHP's `version_compare`
@@ -72,15 +72,4 @@ function compareComponents(a: readonly string[], b: readonly string[]): number {
   return 0;
 }
 
-export const composerScheme: VersionScheme = {
-  name: 'composer',
-  isValid(version: string): boolean {
-    return parse(version) !== undefined;
-  },
-  compare(a: string, b: string): number | undefined {
-    const left = parse(a);
-    const right = parse(b);
-    if (left === undefined || right === undefined) return undefined;
-    return compareComponents(left, right);
-  },
-};
+export const composerScheme: VersionScheme = schemeFromParser('composer', parse, compareComponents);

@@ -1,4 +1,4 @@
-import type { VersionScheme } from './version-scheme.js';
+import { schemeFromParser, type VersionScheme } from './version-scheme.js';
 
 /**
  * RubyGems' `Gem::Version` ordering and `Gem::Requirement` checks, written from the RubyGems documentation and
@@ -135,15 +135,4 @@ export function gemSatisfies(version: string, requirements: readonly string[]): 
   return result;
 }
 
-export const gemScheme: VersionScheme = {
-  name: 'gem',
-  isValid(version) {
-    return parse(version) !== undefined;
-  },
-  compare(a, b) {
-    const left = parse(a);
-    const right = parse(b);
-    if (left === undefined || right === undefined) return undefined;
-    return compareParsed(left, right);
-  },
-};
+export const gemScheme: VersionScheme = schemeFromParser('gem', parse, compareParsed);

@@ -1,4 +1,4 @@
-import type { VersionScheme } from './version-scheme.js';
+import { schemeFromParser, type VersionScheme } from './version-scheme.js';
 
 /**
  * Go module versions as `golang.org/x/mod/semver` reads them (https://go.dev/ref/mod#versions): semver 2.0 with a
@@ -85,18 +85,7 @@ function compareParsed(a: GoVersion, b: GoVersion): number {
   );
 }
 
-export const goScheme: VersionScheme = {
-  name: 'go',
-  isValid(version: string): boolean {
-    return parse(version) !== undefined;
-  },
-  compare(a: string, b: string): number | undefined {
-    const left = parse(a);
-    const right = parse(b);
-    if (left === undefined || right === undefined) return undefined;
-    return compareParsed(left, right);
-  },
-};
+export const goScheme: VersionScheme = schemeFromParser('go', parse, compareParsed);
 
 /**
  * `semver.Canonical`: `vMAJOR.MINOR.PATCH[-pre]` with build metadata dropped, or undefined when invalid.

@@ -1,4 +1,4 @@
-import type { VersionScheme } from './version-scheme.js';
+import { schemeFromParser, type VersionScheme } from './version-scheme.js';
 
 /**
  * Maven's `ComparableVersion` ordering (org.apache.maven.artifact.versioning), the order Maven itself uses to pick
@@ -332,15 +332,4 @@ export function mavenCanonical(version: string): string | undefined {
   return items === undefined ? undefined : itemToString(items);
 }
 
-export const mavenScheme: VersionScheme = {
-  name: 'maven',
-  isValid(version) {
-    return parse(version) !== undefined;
-  },
-  compare(a, b) {
-    const left = parse(a);
-    const right = parse(b);
-    if (left === undefined || right === undefined) return undefined;
-    return compareList(left, right);
-  },
-};
+export const mavenScheme: VersionScheme = schemeFromParser('maven', parse, compareList);

@@ -1,4 +1,4 @@
-import type { VersionScheme } from './version-scheme.js';
+import { schemeFromParser, type VersionScheme } from './version-scheme.js';
 
 /**
  * NuGet versions as `NuGetVersion` reads and `VersionComparer.Default` orders them
@@ -160,15 +160,4 @@ export function nugetSatisfies(range: string, version: string): boolean | undefi
   return true;
 }
 
-export const nugetScheme: VersionScheme = {
-  name: 'nuget',
-  isValid(version) {
-    return parseNuGetVersion(version) !== undefined;
-  },
-  compare(a, b) {
-    const left = parseNuGetVersion(a);
-    const right = parseNuGetVersion(b);
-    if (left === undefined || right === undefined) return undefined;
-    return compareNuGetVersions(left, right);
-  },
-};
+export const nugetScheme: VersionScheme = schemeFromParser('nuget', parseNuGetVersion, compareNuGetVersions);

@@ -1,5 +1,5 @@
 import { compare as pep440Compare, parse } from '@renovatebot/pep440';
-import type { VersionScheme } from './version-scheme.js';
+import { schemeFromParser, type VersionScheme } from './version-scheme.js';
 
 /**
  * Python package versions as PEP 440 (https://packaging.python.org/en/latest/specifications/version-specifiers/)
@@ -32,15 +32,4 @@ function normalizeInput(version: string): string | undefined {
   return trimmed;
 }
 
-export const pep440Scheme: VersionScheme = {
-  name: 'pep440',
-  isValid(version: string): boolean {
-    return normalizeInput(version) !== undefined;
-  },
-  compare(a: string, b: string): number | undefined {
-    const left = normalizeInput(a);
-    const right = normalizeInput(b);
-    if (left === undefined || right === undefined) return undefined;
-    return pep440Compare(left, right);
-  },
-};
+export const pep440Scheme: VersionScheme = schemeFromParser('pep440', normalizeInput, pep440Compare);

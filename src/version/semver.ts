@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { VersionScheme } from './version-scheme.js';
+import { schemeFromParser, type VersionScheme } from './version-scheme.js';
 
 /**
  * npm / crates.io versions, ordered exactly as node-semver orders them (https://semver.org/#spec-item-11):
@@ -26,18 +26,7 @@ function parse(version: string): semver.SemVer | undefined {
   }
 }
 
-export const semverScheme: VersionScheme = {
-  name: 'semver',
-  isValid(version: string): boolean {
-    return parse(version) !== undefined;
-  },
-  compare(a: string, b: string): number | undefined {
-    const left = parse(a);
-    const right = parse(b);
-    if (left === undefined || right === undefined) return undefined;
-    return left.compare(right);
-  },
-};
+export const semverScheme: VersionScheme = schemeFromParser('semver', parse, (a, b) => a.compare(b));
 
 /**
  * Does `version` satisfy the npm range `range` (`^1.2.3`, `>=1.0.0 <2.0.0 || 3.x`)? false when either is invalid

@@ -13,3 +13,19 @@ export interface VersionScheme {
   /** Negative, zero or positive as a < b, a = b, a > b; undefined when either is not a valid version. */
   compare(a: string, b: string): number | undefined;
 }
+
+/**
+ * A scheme from its parser and its ordering of parsed versions: valid means parsable, and comparing anything
+ * unparsable gives undefined.
+ */
+export function schemeFromParser<T>(name: SchemeName, parse: (version: string) => T | undefined, compare: (a: T, b: T) => number): VersionScheme {
+  return {
+    name,
+    isValid: (version) => parse(version) !== undefined,
+    compare(a, b) {
+      const left = parse(a);
+      const right = parse(b);
+      return left === undefined || right === undefined ? undefined : compare(left, right);
+    },
+  };
+}
