@@ -46,7 +46,9 @@ describe('go: golang.org/x/mod/semver compare (full cross product)', () => {
 describe('go: golang.org/x/mod/semver sort golden list', () => {
   it('sorts the valid inputs into the golden order (ties by string, as semver.Sort)', () => {
     const inputs = fixture.canonical.map((c) => c.in).filter((v) => goScheme.isValid(v));
-    const sorted = [...inputs].reverse().sort((a, b) => (goScheme.compare(a, b) as number) || (a < b ? -1 : a > b ? 1 : 0));
+    const byVersionThenString = (a: string, b: string): number =>
+      (goScheme.compare(a, b) as number) || (a < b ? -1 : a > b ? 1 : 0);
+    const sorted = [...inputs].reverse().sort(byVersionThenString);
     expect(sorted).toEqual(fixture.sorted.filter((v) => goScheme.isValid(v)));
     expect(fixture.sorted.filter((v) => !goScheme.isValid(v))).toHaveLength(8);
   });
@@ -78,13 +80,11 @@ describe('go: module versions in practice', () => {
     expect(sign(goScheme.compare(a, b))).toBe(expected);
     expect(sign(goScheme.compare(b, a))).toBe(-expected + 0);
   });
-  it.each(['1.2.3', 'V1.2.3', 'v01.2.3', 'v1.02.3', 'v1.2.03', 'v1.2.3-01', 'v1.2.3-', 'v1.2.3+', 'v1.2.3-a..b', ' v1.2.3', 'v1.2.3\n'])(
-    'invalid %j',
-    (v) => {
-      expect(goScheme.isValid(v)).toBe(false);
-      expect(goScheme.compare(v, 'v1.0.0')).toBeUndefined();
-    },
-  );
+  const invalid = ['1.2.3', 'V1.2.3', 'v01.2.3', 'v1.02.3', 'v1.2.03', 'v1.2.3-01', 'v1.2.3-', 'v1.2.3+'];
+  it.each([...invalid, 'v1.2.3-a..b', ' v1.2.3', 'v1.2.3\n'])('invalid %j', (v) => {
+    expect(goScheme.isValid(v)).toBe(false);
+    expect(goScheme.compare(v, 'v1.0.0')).toBeUndefined();
+  });
   it('rejects a 10 kB version without throwing', () => {
     const long = `v1.0.0-${'a'.repeat(10_000)}`;
     expect(goScheme.isValid(long)).toBe(false);

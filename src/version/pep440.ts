@@ -16,8 +16,8 @@ const MAX_VERSION_LENGTH = 256;
  * Python's `\s` (str.isspace), which packaging strips around a version: JS `\s` plus U+001C–U+001F and U+0085,
  * minus U+FEFF.
  */
-const PYTHON_BLANK =
-  /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const BLANK = '[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PYTHON_BLANK = new RegExp(`^${BLANK}+|${BLANK}+$`, 'g');
 
 function normalizeInput(version: string): string | undefined {
   if (typeof version !== 'string' || version.length > MAX_VERSION_LENGTH) return undefined;
