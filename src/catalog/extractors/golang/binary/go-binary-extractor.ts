@@ -3,8 +3,7 @@ import type { FileExtractor } from '../../../extractor.js';
 import { readBuildInfo } from './build-info.js';
 import { parseModuleInfo, type GoModule } from './module-info.js';
 import { goToolchainSemver } from './toolchain.js';
-
-const MIN_BYTES = 1024;
+import { isBinaryCandidate } from '../../binary-candidate.js';
 
 /**
  * Go binaries, wherever they are: any regular file with an execute bit and at least 1 KiB. Reports the main module
@@ -16,7 +15,7 @@ export const goBinaryExtractor: FileExtractor = {
   name: 'golang/binary',
   version: 1,
   maxFileBytes: 256 * 1024 * 1024,
-  wants: (_path, info) => (info.mode & 0o111) !== 0 && info.size >= MIN_BYTES,
+  wants: isBinaryCandidate,
   extractFile(file, ctx) {
     const result = readBuildInfo(file.bytes);
     if (!result.found) return [];

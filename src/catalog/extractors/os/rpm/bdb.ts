@@ -1,4 +1,4 @@
-import { DbFormatError, type DbReadResult, type HeaderRecord } from './db-read.js';
+import { catchFormatErrors, DbFormatError, type DbReadResult, type HeaderRecord } from './db-read.js';
 
 /**
  * Reads the header blobs out of rpm's Berkeley DB `Packages` file (a DB_HASH database: key = header instance as
@@ -42,12 +42,7 @@ interface Layout {
 
 /** Read every header blob of a Berkeley DB hash `Packages` file. Never throws on bad bytes. */
 export function readBdb(bytes: Buffer): DbReadResult {
-  try {
-    return readOrThrow(bytes);
-  } catch (error) {
-    if (error instanceof DbFormatError) return { ok: false, reason: error.message };
-    throw error;
-  }
+  return catchFormatErrors(readOrThrow, bytes);
 }
 
 function readOrThrow(bytes: Buffer): DbReadResult {

@@ -19,3 +19,14 @@ export class DbFormatError extends Error {
     this.name = 'DbFormatError';
   }
 }
+
+/** Run a database reader that signals bad bytes with DbFormatError, turning that into a result; other errors are bugs. */
+export function catchFormatErrors(read: (bytes: Buffer) => DbReadResult, bytes: Buffer): DbReadResult {
+  try {
+    return read(bytes);
+  } catch (error) {
+    if (error instanceof DbFormatError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+

@@ -1,4 +1,4 @@
-import { DbFormatError, type DbReadResult, type HeaderRecord } from './db-read.js';
+import { catchFormatErrors, DbFormatError, type DbReadResult, type HeaderRecord } from './db-read.js';
 
 /**
  * Reads the header blobs out of rpm's NDB `Packages.db` (SUSE). Layout from rpm's `lib/backend/ndb/rpmpkg.c`,
@@ -23,12 +23,7 @@ const BLOB_TAIL_BYTES = 12;
 
 /** Read every header blob of an NDB `Packages.db`. Never throws on bad bytes. */
 export function readNdb(bytes: Buffer): DbReadResult {
-  try {
-    return readOrThrow(bytes);
-  } catch (error) {
-    if (error instanceof DbFormatError) return { ok: false, reason: error.message };
-    throw error;
-  }
+  return catchFormatErrors(readOrThrow, bytes);
 }
 
 function readOrThrow(bytes: Buffer): DbReadResult {

@@ -2,8 +2,7 @@ import type { ExtractedPackage, LanguageMetadata } from '../../../../core/model.
 import { findSection, isElf, readElf, sectionBytes } from '../../../elf/index.js';
 import type { FileExtractor } from '../../../extractor.js';
 import { parseAuditData } from './audit-data.js';
-
-const MIN_BYTES = 1024;
+import { isBinaryCandidate } from '../../binary-candidate.js';
 
 /**
  * Rust binaries built with `cargo auditable`: every crate of the `.dep-v0` section (ELF). The root crate (the
@@ -15,7 +14,7 @@ export const cargoAuditableExtractor: FileExtractor = {
   name: 'rust/cargo-auditable',
   version: 1,
   maxFileBytes: 256 * 1024 * 1024,
-  wants: (_path, info) => (info.mode & 0o111) !== 0 && info.size >= MIN_BYTES,
+  wants: isBinaryCandidate,
   extractFile(file, ctx) {
     if (!isElf(file.bytes)) return [];
     const parsed = readElf(file.bytes);
