@@ -13,6 +13,11 @@ export type ErrorCode =
   | 'E_UNSAFE_PATH' // an entry escapes the tree (../, absolute link target outside)
   | 'E_TOO_LARGE' // a size cap was exceeded
   | 'E_IO' // the file system refused
+  | 'E_DB_MISSING' // no vulnerability database yet (run grout db update, or db import offline)
+  | 'E_DB_FORMAT' // the vulnerability database file is not one grout can read (corrupt, or a newer schema)
+  | 'E_NETWORK' // a download failed: connection refused, DNS, TLS, HTTP error status
+  | 'E_FEED_FORMAT' // a feed file is not in the format it claims, or no format handler recognises it
+  | 'E_INPUT_FORMAT' // a user-supplied file (SBOM, ignore file, VEX document) is malformed
   | 'E_INTERNAL';
 
 export interface GroutErrorOptions {
@@ -53,12 +58,17 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'E_IMAGE_NOT_FOUND':
     case 'E_PLATFORM':
     case 'E_IO':
+    case 'E_DB_MISSING':
+    case 'E_NETWORK':
       return 3;
     case 'E_IMAGE_FORMAT':
     case 'E_DIGEST_MISMATCH':
     case 'E_LAYER_FORMAT':
     case 'E_UNSAFE_PATH':
     case 'E_TOO_LARGE':
+    case 'E_DB_FORMAT':
+    case 'E_FEED_FORMAT':
+    case 'E_INPUT_FORMAT':
       return 4;
     case 'E_INTERNAL':
       return 5;
