@@ -224,7 +224,7 @@ export interface InventoryIssue {
 export interface ImageDescription {
   /** The reference as the user gave it, e.g. docker-archive:app.tar. */
   reference: string;
-  transport: 'docker-archive' | 'oci' | 'oci-archive' | 'rootfs' | 'registry';
+  transport: 'docker-archive' | 'oci' | 'oci-archive' | 'rootfs' | 'registry' | 'sbom';
   /** Repository tags the source names (RepoTags, org.opencontainers.image.ref.name), sorted. */
   tags: string[];
   /** Manifest digest, when the source has a manifest. */
