@@ -5,8 +5,8 @@
 import type { FeedItem } from '../../advisory.js';
 import type { FeedFormatHandler, FeedInput, ParseContext } from '../../feed.js';
 import { DsaListParser } from './dsa-list-parser.js';
-import { feedFormatError, headText, readFeedBytes } from './feed-file.js';
-import { readLines } from './line-reader.js';
+import { feedFormatError, headText, readFeedBytes } from '../common/feed-file.js';
+import { readLines } from '../common/line-reader.js';
 
 /** The real DSA list is ~1 MB; this only bounds hostile or wrong input. */
 const MAX_BYTES = 512 * 1024 * 1024;

@@ -15,7 +15,7 @@
 import { debScheme } from '../../../version/index.js';
 import type { Advisory, AffectedPackage, AffectedStatus, FeedItem } from '../../advisory.js';
 import { debianEcosystem, isDebianSourceName } from './debian-releases.js';
-import type { TextLine } from './line-reader.js';
+import type { TextLine } from '../common/line-reader.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const HEADER = /^\[(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})\]\s+(D[SL]A-\d{1,7}(?:-\d{1,4})?)(?:\s+(.*))?$/;

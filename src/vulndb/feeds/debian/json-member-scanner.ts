@@ -5,7 +5,7 @@
  * reported (`error`) and scanned past without being buffered, so one hostile member does not stop the rest.
  * A document that is not an object, is cut short, or has trailing data throws `E_FEED_FORMAT` naming the file.
  */
-import { feedFormatError } from './feed-file.js';
+import { feedFormatError } from '../common/feed-file.js';
 
 export interface MemberLimits {
   maxKeyBytes: number;

@@ -10,7 +10,7 @@
 import type { Advisory, AffectedPackage, FeedItem } from '../../advisory.js';
 import type { FeedFormatHandler, FeedInput, ParseContext } from '../../feed.js';
 import { compareDebianEcosystems } from './debian-releases.js';
-import { headText, readFeedBytes } from './feed-file.js';
+import { headText, readFeedBytes } from '../common/feed-file.js';
 import { type MemberLimits, scanObjectMembers } from './json-member-scanner.js';
 import { convertTrackerPackage, type TrackerRecord, trackerIds } from './tracker-package.js';
 

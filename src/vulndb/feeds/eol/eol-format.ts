@@ -11,7 +11,7 @@ import { basename, join, relative } from 'node:path';
 import { isGroutError } from '../../../core/errors.js';
 import type { EolCycle, FeedItem } from '../../advisory.js';
 import type { FeedFormatHandler, FeedInput, ParseContext } from '../../feed.js';
-import { feedFormatError, headText, readFeedJson, readFeedText } from '../debian/feed-file.js';
+import { feedFormatError, headText, readFeedJson, readFeedText } from '../common/feed-file.js';
 import { cycleFromApiRelease, cycleFromLegacyApi, cycleFromRelease, isProductName, isRecord } from './eol-cycle.js';
 import { readProductPage } from './eol-product-page.js';
 

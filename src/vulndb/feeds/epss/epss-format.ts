@@ -12,8 +12,8 @@
  */
 import type { EpssScore, FeedItem } from '../../advisory.js';
 import type { FeedFormatHandler, FeedInput, ParseContext } from '../../feed.js';
-import { feedFormatError, headText, readFeedBytes } from '../debian/feed-file.js';
-import { readLines } from '../debian/line-reader.js';
+import { feedFormatError, headText, readFeedBytes } from '../common/feed-file.js';
+import { readLines } from '../common/line-reader.js';
 import { isDate } from '../kev/kev-format.js';
 
 const MAX_BYTES = 1024 * 1024 * 1024;

@@ -6,7 +6,7 @@
  */
 import type { FeedItem, KevEntry } from '../../advisory.js';
 import type { FeedFormatHandler, FeedInput, ParseContext } from '../../feed.js';
-import { feedFormatError, headText, readFeedJson } from '../debian/feed-file.js';
+import { feedFormatError, headText, readFeedJson } from '../common/feed-file.js';
 
 const MAX_BYTES = 256 * 1024 * 1024;
 const MAX_FIELD = 16 * 1024;
