@@ -27,6 +27,14 @@ export const DISTRO_BOM_REF = 'grout:distro';
  * const json = encodeCycloneDx(inventory, { toolVersion: '0.1.0' });
  */
 export function encodeCycloneDx(inv: Inventory, opts?: EncodeOptions): string {
+  return `${JSON.stringify(cycloneDxDocument(inv, opts), null, 2)}\n`;
+}
+
+/**
+ * The CycloneDX 1.6 BOM of an inventory as an object: what `encodeCycloneDx` serialises. For documents that add to
+ * the BOM (the vulnerability report adds `vulnerabilities[]` that refer to these bom-refs).
+ */
+export function cycloneDxDocument(inv: Inventory, opts?: EncodeOptions): CycloneDxBom {
   const packages = documentPackages(inv);
   const deps = dependencyMap(inv, packages);
   const components: CycloneDxComponent[] = [];
@@ -40,7 +48,7 @@ export function encodeCycloneDx(inv: Inventory, opts?: EncodeOptions): string {
     .sort(compareText)
     .map((ref) => ({ ref, dependsOn: deps.get(ref) ?? [] }));
 
-  const bom: CycloneDxBom = {
+  return {
     $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
     bomFormat: 'CycloneDX',
     specVersion: '1.6',
@@ -54,7 +62,6 @@ export function encodeCycloneDx(inv: Inventory, opts?: EncodeOptions): string {
     components,
     dependencies,
   };
-  return `${JSON.stringify(bom, null, 2)}\n`;
 }
 
 function imageComponent(image: ImageDescription): CycloneDxComponent {
