@@ -1,6 +1,5 @@
 import type { CvssScore, Finding, ScanReport, SeverityLevel, Suppression } from '../../core/finding.js';
-import { cycloneDxDocument, IMAGE_BOM_REF } from '../../sbom/cyclonedx.js';
-import type { CycloneDxBom, CycloneDxProperty } from '../../sbom/cyclonedx-types.js';
+import { cycloneDxDocument, IMAGE_BOM_REF, type CycloneDxBom, type CycloneDxProperty } from '../../sbom/index.js';
 import { advisorySource, type AdvisorySource } from './advisory-links.js';
 import { contentUuid, dateTime } from './document-id.js';
 import { recommendation } from './finding-facts.js';

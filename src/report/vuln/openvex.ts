@@ -1,5 +1,5 @@
 import type { Finding, ScanReport } from '../../core/finding.js';
-import { imagePurl } from '../../sbom/image-naming.js';
+import { imagePurl } from '../../sbom/index.js';
 import { contentUuid, dateTime } from './document-id.js';
 import { recommendation, unknownReason } from './finding-facts.js';
 import type { VulnReportOptions } from './options.js';
