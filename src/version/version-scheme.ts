@@ -14,17 +14,30 @@ export interface VersionScheme {
   compare(a: string, b: string): number | undefined;
 }
 
+/** Parsed versions kept per scheme: matching compares the same few thousand versions again and again. */
+const PARSE_CACHE_LIMIT = 50_000;
+
 /**
  * A scheme from its parser and its ordering of parsed versions: valid means parsable, and comparing anything
- * unparsable gives undefined.
+ * unparsable gives undefined. Parses are memoised (bounded: the cache is dropped when full), so a version is
+ * read once however many ranges it is compared against; parsers must therefore return values nobody mutates.
  */
 export function schemeFromParser<T>(name: SchemeName, parse: (version: string) => T | undefined, compare: (a: T, b: T) => number): VersionScheme {
+  const cache = new Map<string, T | null>();
+  const parsed = (version: string): T | undefined => {
+    const hit = cache.get(version);
+    if (hit !== undefined) return hit === null ? undefined : hit;
+    const value = parse(version);
+    if (cache.size >= PARSE_CACHE_LIMIT) cache.clear();
+    cache.set(version, value === undefined ? null : value);
+    return value;
+  };
   return {
     name,
-    isValid: (version) => parse(version) !== undefined,
+    isValid: (version) => parsed(version) !== undefined,
     compare(a, b) {
-      const left = parse(a);
-      const right = parse(b);
+      const left = parsed(a);
+      const right = parsed(b);
       return left === undefined || right === undefined ? undefined : compare(left, right);
     },
   };
