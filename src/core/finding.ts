@@ -163,6 +163,10 @@ export interface DistroEol {
   /** YYYY-MM-DD end of security support, or true when ended without a date. */
   eol?: string | boolean;
   ended: boolean;
+  /** End of extended support (Debian LTS, Ubuntu Pro/ESM), when the release has one: YYYY-MM-DD, or a boolean. */
+  extendedUntil?: string | boolean;
+  /** Extended support has ended too. */
+  extendedEnded?: boolean;
 }
 
 export interface ScanReport {

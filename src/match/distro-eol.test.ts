@@ -14,6 +14,7 @@ function eolCycles(): EolCycle[] {
     p.releases.map((r) => {
       const cycle: EolCycle = { product, cycle: String(r['releaseCycle']) };
       if (typeof r['eol'] === 'string' || typeof r['eol'] === 'boolean') cycle.eol = r['eol'];
+      if (typeof r['eoes'] === 'string' || typeof r['eoes'] === 'boolean') cycle.eoes = r['eoes'];
       return cycle;
     }),
   );
@@ -24,10 +25,18 @@ describe('distroEol', () => {
   const now = new Date('2025-01-01T00:00:00Z');
 
   it('Debian by major release, Alpine by major.minor, Ubuntu by YY.MM', () => {
-    expect(distroEol(DEBIAN_11, store, now)).toEqual({ product: 'debian', cycle: '11', eol: '2024-08-14', ended: true });
-    expect(distroEol(DEBIAN_12, store, now)).toEqual({ product: 'debian', cycle: '12', eol: '2026-07-11', ended: false });
+    expect(distroEol(DEBIAN_11, store, now)).toMatchObject({ product: 'debian', cycle: '11', eol: '2024-08-14', ended: true });
+    expect(distroEol(DEBIAN_12, store, now)).toMatchObject({ product: 'debian', cycle: '12', eol: '2026-07-11', ended: false });
     expect(distroEol(ALPINE_320, store, now)).toEqual({ product: 'alpine-linux', cycle: '3.20', eol: '2026-04-01', ended: false });
-    expect(distroEol(UBUNTU_2204, store, now)).toEqual({ product: 'ubuntu', cycle: '22.04', eol: '2027-04-01', ended: false });
+    expect(distroEol(UBUNTU_2204, store, now)).toMatchObject({ product: 'ubuntu', cycle: '22.04', eol: '2027-04-01', ended: false });
+  });
+
+  it('says when extended (LTS / ESM) support outlives regular security support', () => {
+    // Debian 11: security support ended 2024-08-14, Debian LTS runs until 2026-08-31 (endoflife.date `eoes`).
+    expect(distroEol(DEBIAN_11, store, now)).toEqual({ product: 'debian', cycle: '11', eol: '2024-08-14', ended: true, extendedUntil: '2026-08-31', extendedEnded: false });
+    expect(distroEol(DEBIAN_11, store, new Date('2026-09-01T00:00:00Z'))).toMatchObject({ ended: true, extendedEnded: true });
+    // Alpine has no extended support.
+    expect(distroEol(ALPINE_320, store, now)?.extendedUntil).toBeUndefined();
   });
 
   it('Debian testing by codename; the end day itself counts as ended; unknown distros give nothing', () => {

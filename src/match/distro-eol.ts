@@ -34,6 +34,10 @@ export function distroEol(distro: Distro, store: Pick<AdvisoryStore, 'eol'>, now
     if (cycle === undefined) continue;
     const out: DistroEol = { product, cycle: cycle.cycle, ended: hasEnded(cycle.eol, now) };
     if (cycle.eol !== undefined) out.eol = cycle.eol;
+    if (cycle.eoes !== undefined && cycle.eoes !== false) {
+      out.extendedUntil = cycle.eoes;
+      out.extendedEnded = hasEnded(cycle.eoes, now);
+    }
     return out;
   }
   return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/finding.js';
 import { advisorySource } from './advisory-links.js';
-import { compareVersionsLoosely, epssPercent, fixTarget, packageFixTarget, recommendation, shortCreatedBy } from './finding-facts.js';
+import { compareVersionsLoosely, eolWarning, epssPercent, fixTarget, packageFixTarget, recommendation, shortCreatedBy } from './finding-facts.js';
 import { debianAppReport } from './testdata/scan-reports.js';
 
 const [log4Shell, log4jIncomplete, log4j1] = debianAppReport.findings as [Finding, Finding, Finding];
@@ -78,5 +78,14 @@ describe('display helpers', () => {
     ['odd/id?', 'OSV', 'https://osv.dev/vulnerability/odd%2Fid%3F'],
   ])('advisorySource(%s)', (id, name, url) => {
     expect(advisorySource(id)).toEqual({ name, url });
+  });
+});
+
+describe('distro end-of-life warning', () => {
+  it('says plainly when the release gets no fixes, and names extended support while it lasts', () => {
+    expect(eolWarning(debianAppReport)).toMatch(/reached end of life on 2024-08-14: it gets no more security fixes/);
+    const lts = { ...debianAppReport, distroEol: { product: 'debian', cycle: '11', eol: '2024-08-14', ended: true, extendedUntil: '2026-08-31', extendedEnded: false } };
+    expect(eolWarning(lts)).toMatch(/end of regular security support on 2024-08-14; only extended \(LTS\) support continues until 2026-08-31/);
+    expect(eolWarning({ ...debianAppReport, distroEol: { product: 'debian', cycle: '12', eol: '2026-07-11', ended: false } })).toBeUndefined();
   });
 });

@@ -123,6 +123,10 @@ export function eolWarning(report: ScanReport): string | undefined {
   if (!e?.ended) return undefined;
   const name = distroTitle(report) ?? `${e.product} ${e.cycle}`;
   const when = typeof e.eol === 'string' ? ` on ${e.eol}` : '';
+  if (e.extendedUntil !== undefined && e.extendedEnded !== true) {
+    const until = typeof e.extendedUntil === 'string' ? ` until ${e.extendedUntil}` : '';
+    return `${name} reached the end of regular security support${when}; only extended (LTS) support continues${until}, for fewer packages. Plan a move to a supported release.`;
+  }
   return `${name} reached end of life${when}: it gets no more security fixes, and findings in its packages may never be fixed. Move to a supported release.`;
 }
 

@@ -13,7 +13,7 @@ import { toolVersion } from './tool.js';
  *   image:    { name, reference, transport, tags[], manifestDigest, configDigest, os, architecture, variant, created },
  *   distro:   { id, versionId, codename, prettyName } | null,
  *   database: { builtAt, stale, feeds[{ name, updatedAt, advisories }] },     // not its local path
- *   distroEol:{ product, cycle, eol, ended } | null,
+ *   distroEol:{ product, cycle, eol, ended, extendedUntil, extendedEnded } | null,
  *   scannedAt,
  *   summary:  { vulnerabilities, bySeverity{critical…unknown}, byState{fixed…unimportant}, knownExploited, undecided, suppressed },
  *   findings: [{ id, aliases[], kind, severity, severitySource, state, fix, fixedVersions[],
@@ -57,7 +57,7 @@ export function encodeVulnJson(report: ScanReport, options: VulnReportOptions = 
       stale: report.database.stale,
       feeds: report.database.feeds.map((f) => ({ name: f.name, updatedAt: f.updatedAt ?? null, advisories: f.advisories })),
     },
-    distroEol: eol ? { product: eol.product, cycle: eol.cycle, eol: eol.eol ?? null, ended: eol.ended } : null,
+    distroEol: eol ? { product: eol.product, cycle: eol.cycle, eol: eol.eol ?? null, ended: eol.ended, extendedUntil: eol.extendedUntil ?? null, extendedEnded: eol.extendedEnded ?? null } : null,
     scannedAt: report.scannedAt,
     summary: {
       vulnerabilities: decided.length,
