@@ -5,6 +5,8 @@ import { encodeInventory, inventory, SBOM_FORMATS, type SbomFormat } from '../sc
 import { GROUT_VERSION } from '../grout-version.js';
 import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
+import { dbCommand } from './db-command.js';
+import { scanCommand } from './scan-command.js';
 
 interface CommonOptions {
   platform?: string;
@@ -14,12 +16,13 @@ interface CommonOptions {
 
 /**
  * The grout command line. Returns the exit code instead of exiting, so tests can call it in-process.
- * Exit codes: 0 ok · 2 usage · 3 image not found or unreadable · 4 image malformed or unsafe · 5 internal error.
+ * Exit codes: 0 ok · 1 scan --fail-on: findings at or above the threshold · 2 usage · 3 not found or unreadable (image,
+ * database, download) · 4 malformed or unsafe input · 5 internal error.
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('grout')
-    .description('Container supply-chain security: inventory what is in an image.')
+    .description('Container supply-chain security: inventory what is in an image and find its known vulnerabilities.')
     .version(GROUT_VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
@@ -53,6 +56,13 @@ export async function main(argv: string[]): Promise<number> {
       const text = opts.format === 'json' ? encodeImageSummaryJson(summary) : encodeImageSummaryText(summary, { color: opts.output === undefined && useColor(process.stdout) });
       await writeOutput(text, opts.output);
     });
+
+  program.addCommand(
+    scanCommand(sourceHelp, (code) => {
+      exitCode = code;
+    }),
+  );
+  program.addCommand(dbCommand());
 
   try {
     await program.parseAsync(argv, { from: 'user' });
