@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: speed and memory of `grout sbom` on a real multi-layer Debian image (bench-image.ts), beside the
- * floor (decompressing every layer once with gzip -dc) and Trivy's rootfs SBOM of the same image. Prints a table
+ * floor (decompressing every layer once with gzip -dc) and Trivy's rootfs SBOM of the same image; then the
+ * vulnerability database (vuln-bench.ts: import, matching 2,000 packages, `grout scan sbom:`). Prints a table
  * and writes bench/results.json (git-ignored). Never part of `npm test`.
  *
  * Every command runs without network (in a fresh network namespace where the machine allows one), best of
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { benchImage, BENCH_TAG } from './bench-image.js';
 import { bestOf, measure, type Measurement } from './measure.js';
 import { trivyBinary } from './trivy.js';
+import { runVulnBench, vulnBenchLines } from './vuln-bench.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env['GROUT_BENCH_RUNS'] ?? 3);
@@ -142,8 +144,11 @@ async function main(): Promise<void> {
       `grout (docker-archive uncomp.) / trivy  = ${ratio(dockerPlain, trivy).padEnd(6)} (target ≤ ${TARGETS.dockerOverTrivy}×)`,
       `grout peak RSS                          = ${(groutRss.length ? `${Math.max(...groutRss)} MB` : 'n/a').padEnd(6)} (target ≤ ${TARGETS.peakRssMb} MB)`,
     ];
+    const vuln = runVulnBench(grout, RUNS, log);
+    lines.push(...vulnBenchLines(vuln));
     process.stdout.write(`${lines.join('\n')}\n`);
     const results = {
+      vuln,
       date: new Date().toISOString(),
       layers: blobs.length,
       compressedBytes: compressed,

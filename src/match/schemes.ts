@@ -31,41 +31,9 @@ export function versionScheme(name: SchemeName): VersionScheme {
   return SCHEMES[name];
 }
 
-/**
- * Matching compares the same pairs over and over: one installed version against the `versions[]` list of every
- * advisory of its package, and those lists repeat the same releases (jackson-databind's 69 advisories list the
- * same ~200 versions). The schemes parse on every call, so their answers are memoised here, per pair, in a
- * bounded map that is simply dropped when full. Same inputs, same answers: still pure.
- */
-const MEMO_LIMIT = 200_000;
-
-function memoised(scheme: VersionScheme): VersionScheme {
-  const compared = new Map<string, number | undefined>();
-  const valid = new Map<string, boolean>();
-  return {
-    name: scheme.name,
-    isValid(version) {
-      let v = valid.get(version);
-      if (v === undefined) {
-        if (valid.size >= MEMO_LIMIT) valid.clear();
-        v = scheme.isValid(version);
-        valid.set(version, v);
-      }
-      return v;
-    },
-    compare(a, b) {
-      const key = `${a}\u0000${b}`;
-      if (compared.has(key)) return compared.get(key);
-      if (compared.size >= MEMO_LIMIT) compared.clear();
-      const c = scheme.compare(a, b);
-      compared.set(key, c);
-      return c;
-    },
-  };
-}
-
+/** Version parses are memoised inside the schemes themselves (version/version-scheme.ts), so these are plain. */
 const RANGE_SCHEMES = Object.fromEntries(
-  (Object.keys(SCHEMES) as SchemeName[]).map((name) => [name, { ecosystem: memoised(SCHEMES[name]), semver: memoised(semverScheme) }]),
+  (Object.keys(SCHEMES) as SchemeName[]).map((name) => [name, { ecosystem: SCHEMES[name], semver: semverScheme }]),
 ) as Record<SchemeName, RangeSchemes>;
 
 /** The schemes `evaluateOsvAffected` needs for a package of this scheme: its own, and SemVer for `SEMVER` ranges. */

@@ -20,6 +20,10 @@ export const DB_MISSING_HINT = 'run `grout db update` to download one, or `grout
 
 /** Parsed advisories kept per store; past this many the cache starts over (a scan touches far fewer). */
 const ADVISORY_CACHE_LIMIT = 100_000;
+/** Package names whose parsed affected rows are kept. */
+const ROWS_CACHE_LIMIT = 5_000;
+/** CVE ids whose KEV / EPSS answers are kept. */
+const LOOKUP_CACHE_LIMIT = 50_000;
 
 /** `[feed, advisory_id, affected json]`, read in raw (array) mode: the hot path of matching. */
 type AffectedTuple = [string, string, string];
@@ -76,6 +80,10 @@ function notGroutDb(path: string, cause: unknown): GroutError {
 
 class SqliteAdvisoryStore implements AdvisoryStore {
   private readonly advisoryCache = new Map<string, Advisory>();
+  private readonly rowsCache = new Map<string, AffectedRow[]>();
+  /** Every finding asks for the KEV entry and EPSS score of each of its CVE ids; most ids repeat. */
+  private readonly kevCache = new Map<string, KevEntry | null>();
+  private readonly epssCache = new Map<string, EpssScore | null>();
   private ecosystemList: string[] | undefined;
   private meta: StoreMetadata | undefined;
   private readonly byPackage: Database.Statement<[string, string], AffectedTuple>;
@@ -100,6 +108,18 @@ class SqliteAdvisoryStore implements AdvisoryStore {
   }
 
   affecting(ecosystem: string, name: string): AffectedRow[] {
+    // An image holds the same package name many times (nested npm copies, one jar per service): the parsed rows of
+    // a name are kept, bounded, so each is read and parsed once. Callers get a fresh array of shared, unmodified rows.
+    const key = `${ecosystem}\u0000${normalizePackageName(ecosystem, name)}`;
+    const cached = this.rowsCache.get(key);
+    if (cached !== undefined) return [...cached];
+    const rows = this.readAffecting(ecosystem, name);
+    if (this.rowsCache.size >= ROWS_CACHE_LIMIT) this.rowsCache.clear();
+    this.rowsCache.set(key, rows);
+    return [...rows];
+  }
+
+  private readAffecting(ecosystem: string, name: string): AffectedRow[] {
     const tuples = this.guard(() => this.byPackage.all(ecosystem, normalizePackageName(ecosystem, name)));
     if (tuples.length === 0) return [];
     // Deterministic order whatever the file's history: by feed, then advisory id, then feed order (stable sort).
@@ -128,14 +148,18 @@ class SqliteAdvisoryStore implements AdvisoryStore {
   }
 
   kev(cve: string): KevEntry | undefined {
-    const row = this.guard(() => this.kevByCve.get(cve));
-    return row === undefined ? undefined : this.parse<KevEntry>(row.json);
+    return remember(this.kevCache, cve, () => {
+      const row = this.guard(() => this.kevByCve.get(cve));
+      return row === undefined ? undefined : this.parse<KevEntry>(row.json);
+    });
   }
 
   epss(cve: string): EpssScore | undefined {
-    const row = this.guard(() => this.epssByCve.get(cve));
-    if (row === undefined) return undefined;
-    return { cve: row.cve, score: row.score, percentile: row.percentile, ...(row.date === null ? {} : { date: row.date }) };
+    return remember(this.epssCache, cve, () => {
+      const row = this.guard(() => this.epssByCve.get(cve));
+      if (row === undefined) return undefined;
+      return { cve: row.cve, score: row.score, percentile: row.percentile, ...(row.date === null ? {} : { date: row.date }) };
+    });
   }
 
   eol(product: string): EolCycle[] {
@@ -149,6 +173,9 @@ class SqliteAdvisoryStore implements AdvisoryStore {
 
   close(): void {
     this.advisoryCache.clear();
+    this.rowsCache.clear();
+    this.kevCache.clear();
+    this.epssCache.clear();
     if (this.db.open) this.db.close();
   }
 
@@ -183,6 +210,16 @@ class SqliteAdvisoryStore implements AdvisoryStore {
       throw notGroutDb(this.path, cause);
     }
   }
+}
+
+/** A bounded memo: the answer for `key`, computed once (absence remembered too); dropped whole when full. */
+function remember<T>(cache: Map<string, T | null>, key: string, compute: () => T | undefined): T | undefined {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit === null ? undefined : hit;
+  const value = compute();
+  if (cache.size >= LOOKUP_CACHE_LIMIT) cache.clear();
+  cache.set(key, value === undefined ? null : value);
+  return value;
 }
 
 /** Schema version, build time and per-feed status of an open grout database. */
