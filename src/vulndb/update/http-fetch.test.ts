@@ -10,7 +10,8 @@ import { GroutError } from '../../core/errors.js';
 import { decodeFingerprint, encodeFingerprint } from './fingerprint.js';
 import { fetchFeed, retryAfterMs, type FetchOptions } from './http-fetch.js';
 import { redactUrl } from './redact-url.js';
-import { startFeedServer, type FeedServer } from './testdata/feed-server.js';
+import { closedPort, startFeedServer, type FeedServer } from './testdata/feed-server.js';
+import { groutFailure as failure } from '../../../test/grout-error.js';
 
 const KEV = '/kev/known_exploited_vulnerabilities.json';
 const kevBytes = readFileSync(vulndata('kev', 'known_exploited_vulnerabilities.json'));
@@ -27,24 +28,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<GroutError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof GroutError) return err;
-    throw err;
-  }
-  throw new Error('expected a GroutError');
-}
 
-/** A port nothing listens on: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('fetchFeed over HTTP', () => {
   it('downloads to a temp file with sha256, ETag and Last-Modified; a conditional GET then answers unchanged (304)', async () => {

@@ -9,19 +9,11 @@ import { FEED_FORMATS } from '../feeds/index.js';
 import type { FeedStatus } from '../store.js';
 import { openAdvisoryStore } from '../store/sqlite-store.js';
 import { discoverFeeds, importDatabase, type ImportSummary } from './import-database.js';
+import { groutFailure as failure } from '../../../test/grout-error.js';
 
 const work = mkdtempSync(join(tmpdir(), 'grout-import-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function failure(promise: Promise<unknown>): Promise<GroutError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof GroutError) return err;
-    throw err;
-  }
-  throw new Error('expected a GroutError');
-}
 
 describe('importDatabase of the whole vulndata mirror', () => {
   const db = join(work, 'all', 'grout.db');

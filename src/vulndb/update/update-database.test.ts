@@ -9,9 +9,10 @@ import { vulndata } from '../../../test/shared-data.js';
 import { GroutError } from '../../core/errors.js';
 import type { FeedSetting } from '../feed-config.js';
 import { openAdvisoryStore } from '../store/sqlite-store.js';
-import { startFeedServer, type FeedServer } from './testdata/feed-server.js';
+import { closedPort, startFeedServer, type FeedServer } from './testdata/feed-server.js';
 import { updateDatabase, type UpdateOptions } from './update-database.js';
 import type { UpdateEvent } from './update-events.js';
+import { groutFailure as failure } from '../../../test/grout-error.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'grout-update-'));
@@ -43,23 +44,7 @@ function freshDb(): string {
   return join(mkdtempSync(join(work, 'db-')), 'grout.db');
 }
 
-async function failure(promise: Promise<unknown>): Promise<GroutError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof GroutError) return err;
-    throw err;
-  }
-  throw new Error('expected a GroutError');
-}
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function kevWithOneBadEntry(): string {
   const doc = JSON.parse(readFileSync(vulndata('kev', 'known_exploited_vulnerabilities.json'), 'utf8')) as { vulnerabilities: Record<string, unknown>[]; count: number };

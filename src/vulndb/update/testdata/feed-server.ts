@@ -98,3 +98,12 @@ export async function startFeedServer(root: string): Promise<FeedServer> {
       }),
   };
 }
+
+/** A port nothing listens on: bind one, note it, close it. */
+export async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
