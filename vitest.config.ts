@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Tests never write to the user's cache: per-layer results and blobs go to a fresh temp dir for each run.
+process.env['GROUT_CACHE_DIR'] ??= mkdtempSync(join(tmpdir(), 'grout-test-cache-'));
 
 export default defineConfig({
   test: {

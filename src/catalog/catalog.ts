@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ProgressListener } from '../core/events.js';
 import type { Distro, ExtractedPackage, Inventory, InventoryIssue, Package } from '../core/model.js';
 import type { OpenedImage } from '../image/index.js';
@@ -9,16 +10,28 @@ import { applyLayer, type ContentState } from './merge-layers.js';
 import { buildOwnership } from './ownership.js';
 import { identityKey, packageFrom } from './package-identity.js';
 import { resolveDependencies } from './relationships.js';
+import { decodeScannedLayer, encodeScannedLayer, LayerCodecError } from './layer-codec.js';
+import { isCacheableLayer, layerResultKey, passFingerprint, type LayerResultStore } from './layer-results.js';
 import { Gate, scanLayer, type FileSelection, type FileSelector, type ScannedLayer } from './scan-layer.js';
 
 export interface CatalogOptions {
   extractors: readonly AnyExtractor[];
   signal?: AbortSignal;
   onProgress?: ProgressListener;
-  /** Layers read at the same time (decompression runs off the main thread). Default 2. */
+  /** Layers read at the same time (decompression runs off the main thread). Default: defaultLayerConcurrency(). */
   concurrency?: number;
   /** Hash and classify executables and shared libraries, and list those no package owns. Default true. */
   executables?: boolean;
+  /**
+   * Per-layer results of earlier passes: a layer found here is not read at all (a registry layer is not even
+   * downloaded); one not found is read and stored. Root file system sources are never cached. Default: none.
+   */
+  layerResults?: LayerResultStore;
+}
+
+/** Layers read side by side unless told otherwise: min(4, CPUs). */
+export function defaultLayerConcurrency(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** Files the distro detector reads are small text files, except the BusyBox binary it scans for a banner. */
@@ -35,14 +48,20 @@ export async function catalogImage(image: OpenedImage, options: CatalogOptions):
   const all = [...new Map(options.extractors.map((e) => [extractorId(e), e])).values()];
   const extractors = all.filter((e): e is Extractor => !isFileExtractor(e));
   const fileExtractors = all.filter(isFileExtractor);
-  const selector = fileSelector(extractors, fileExtractors, options.executables ?? true);
+  const executablesWanted = options.executables ?? true;
+  const selector = fileSelector(extractors, fileExtractors, executablesWanted);
+  const cache = options.layerResults && {
+    store: options.layerResults,
+    fingerprint: passFingerprint({ extractors, fileExtractors, executables: executablesWanted, distroFileCap: DISTRO_FILE_CAP }),
+    fileExtractors: new Map(fileExtractors.map((e) => [extractorId(e), e])),
+  };
   const issues: InventoryIssue[] = [];
   const tree = new FileTree();
   const state: ContentState = new Map();
   const snapshots = new Map<Extractor, { layer: number; files: Map<string, Buffer> }[]>();
   // Layers are merged bottom-up as soon as they and all below them are read, so at most a few layers' entry
   // lists are held at once.
-  await scanAll(image, selector, options, (layer) => {
+  await scanAll(image, selector, options, cache, (layer) => {
     issues.push(...layer.issues);
     const changed = applyLayer(tree, state, layer);
     for (const extractor of extractors) {
@@ -141,18 +160,55 @@ function fileSelector(extractors: readonly Extractor[], fileExtractors: readonly
   };
 }
 
-async function scanAll(image: OpenedImage, selector: FileSelector, options: CatalogOptions, apply: (layer: ScannedLayer) => void): Promise<void> {
+interface LayerCacheUse {
+  store: LayerResultStore;
+  fingerprint: string;
+  fileExtractors: ReadonlyMap<string, FileExtractor>;
+}
+
+async function scanAll(
+  image: OpenedImage,
+  selector: FileSelector,
+  options: CatalogOptions,
+  cache: LayerCacheUse | undefined,
+  apply: (layer: ScannedLayer) => void,
+): Promise<void> {
   const total = image.layers.length;
   const pending: (ScannedLayer | undefined)[] = new Array(total);
+  const writes: Promise<void>[] = [];
   let next = 0;
   let applied = 0;
   const worker = async (): Promise<void> => {
     while (next < total) {
       const i = next++;
       const layer = image.layers[i]!;
-      options.onProgress?.({ type: 'layer-start', index: i, total, diffId: layer.ref.diffId, ...(layer.ref.size !== undefined ? { size: layer.ref.size } : {}) });
-      const scanned = await scanLayer(layer, selector, options.signal);
-      options.onProgress?.({ type: 'layer-done', index: i, total, entries: scanned.changes.length, wanted: scanned.contents.size + scanned.found.size });
+      const { ref } = layer;
+      options.onProgress?.({
+        type: 'layer-start',
+        index: i,
+        total,
+        diffId: ref.diffId,
+        ...(ref.digest !== undefined ? { digest: ref.digest } : {}),
+        ...(ref.size !== undefined ? { size: ref.size } : {}),
+      });
+      const key = cache && isCacheableLayer(image.description, ref) ? layerResultKey(cache.fingerprint, ref) : undefined;
+      let scanned = cache && key ? await cachedLayer(cache, ref, key) : undefined;
+      const hit = scanned !== undefined;
+      if (!scanned) {
+        scanned = await scanLayer(layer, selector, options.signal, (p) =>
+          options.onProgress?.({ type: 'layer-progress', index: i, total, entries: p.entries, bytes: p.bytes }),
+        );
+        // Encoded now: merging the layer consumes its entry list.
+        if (cache && key) writes.push(storeLayer(cache.store, ref.diffId, key, scanned));
+      }
+      options.onProgress?.({
+        type: 'layer-done',
+        index: i,
+        total,
+        entries: scanned.changes.length,
+        wanted: scanned.contents.size + scanned.found.size,
+        ...(hit ? { cached: true } : {}),
+      });
       pending[i] = scanned;
       while (applied < total && pending[applied]) {
         apply(pending[applied]!);
@@ -161,8 +217,37 @@ async function scanAll(image: OpenedImage, selector: FileSelector, options: Cata
       }
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 2, total));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultLayerConcurrency(), total));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await Promise.all(writes);
+  }
+  await cache?.store.settle?.();
+}
+
+/** A stored result, or undefined when there is none or it is unusable (it is then read afresh and stored again). */
+async function cachedLayer(cache: LayerCacheUse, ref: ScannedLayer['ref'], key: string): Promise<ScannedLayer | undefined> {
+  const payload = await cache.store.get(ref.diffId, key);
+  if (!payload) return undefined;
+  try {
+    return decodeScannedLayer(payload, ref, cache.fileExtractors);
+  } catch (err) {
+    if (err instanceof LayerCodecError) return undefined;
+    throw err;
+  }
+}
+
+function storeLayer(store: LayerResultStore, diffId: string, key: string, layer: ScannedLayer): Promise<void> {
+  let payload: Buffer;
+  try {
+    payload = encodeScannedLayer(layer);
+  } catch (err) {
+    // A layer too large to encode (more text than a string can hold) is simply not cached.
+    if (err instanceof RangeError) return Promise.resolve();
+    throw err;
+  }
+  return store.put(diffId, key, payload);
 }
 
 /**

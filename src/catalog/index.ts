@@ -1,4 +1,5 @@
-export { catalogImage, type CatalogOptions } from './catalog.js';
+export { catalogImage, defaultLayerConcurrency, type CatalogOptions } from './catalog.js';
+export { LAYER_PASS_VERSION, type LayerResultStore } from './layer-results.js';
 export { defaultExtractors } from './extractors/index.js';
 export {
   extractorId,

@@ -76,15 +76,41 @@ export interface ScannedLayer {
 
 export type LayerChange = ({ kind: 'node' } & ScannedNode) | { kind: 'whiteout' | 'opaque'; path: string };
 
+/** How far the pass over one layer has got: entries seen, and the (uncompressed) bytes of their content. */
+export interface LayerScanProgress {
+  entries: number;
+  bytes: number;
+}
+
+/** Progress is reported every this many entries, and every this many content bytes. */
+const PROGRESS_ENTRIES = 1024;
+const PROGRESS_BYTES = 32 * 1024 * 1024;
+
 /** Stream a layer once, keeping metadata for every entry and bytes only for wanted files (each under its cap). */
-export async function scanLayer(layer: LayerHandle, selector: FileSelector, signal?: AbortSignal): Promise<ScannedLayer> {
+export async function scanLayer(
+  layer: LayerHandle,
+  selector: FileSelector,
+  signal?: AbortSignal,
+  onProgress?: (progress: LayerScanProgress) => void,
+): Promise<ScannedLayer> {
   const changes: LayerChange[] = [];
   const contents = new Map<string, Buffer>();
   const found = new Map<string, FoundInFile[]>();
   const executables = new Map<string, ExecutableRecord>();
   const issues: InventoryIssue[] = [];
   const index = layer.ref.index;
+  let seen = 0;
+  let bytes = 0;
+  let reportedBytes = 0;
   for await (const entry of layer.entries(signal)) {
+    if (onProgress) {
+      seen++;
+      if (entry.kind === 'node') bytes += entry.size;
+      if (seen % PROGRESS_ENTRIES === 0 || bytes - reportedBytes >= PROGRESS_BYTES) {
+        reportedBytes = bytes;
+        onProgress({ entries: seen, bytes });
+      }
+    }
     if (entry.kind === 'problem') {
       issues.push({ path: entry.path, layer: index, stage: 'image', reason: entry.reason });
       continue;

@@ -5,6 +5,7 @@ import { encodeInventory, inventory, SBOM_FORMATS, type SbomFormat } from '../sc
 import { GROUT_VERSION } from '../grout-version.js';
 import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
+import { cacheCommand } from './cache-command.js';
 import { dbCommand } from './db-command.js';
 import { scanCommand } from './scan-command.js';
 
@@ -63,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     }),
   );
   program.addCommand(dbCommand());
+  program.addCommand(cacheCommand());
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -36,12 +36,8 @@ export async function readMergedFiles(image: OpenedImage, wants: (path: string) 
     const removed: string[] = [];
     for await (const entry of layer.entries(options.signal)) {
       if (entry.kind === 'problem') continue;
-      if (entry.kind === 'whiteout') {
-        removed.push(entry.path);
-        continue;
-      }
-      if (entry.kind === 'opaque') {
-        opaque.push(entry.path);
+      if (entry.kind !== 'node') {
+        (entry.kind === 'whiteout' ? removed : opaque).push(entry.path);
         continue;
       }
       if (entry.type === 'file' && wants(entry.path)) {

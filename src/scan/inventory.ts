@@ -2,6 +2,7 @@ import type { ProgressListener } from '../core/events.js';
 import type { Inventory } from '../core/model.js';
 import { catalogImage, defaultExtractors, type AnyExtractor } from '../catalog/index.js';
 import { imageSource, parsePlatform, type ImageSource, type Platform } from '../image/index.js';
+import { openLayerCache } from '../cache/cache-admin.js';
 
 export interface InventoryOptions {
   /** `linux/arm64`, or a parsed platform; default: the host's. */
@@ -9,6 +10,11 @@ export interface InventoryOptions {
   extractors?: readonly AnyExtractor[];
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /**
+   * Reuse (and store) per-layer results in the cache dir ($GROUT_CACHE_DIR, else ~/.cache/grout), keyed by layer
+   * and extractor versions; default true, and off with GROUT_NO_CACHE=1.
+   */
+  cache?: boolean;
 }
 
 /**
@@ -25,8 +31,10 @@ export async function inventory(source: string | ImageSource, options: Inventory
   const image = await src.open({ ...(platform ? { platform } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   try {
     options.onProgress?.({ type: 'image-opened', reference: src.reference, layers: image.layers.length });
+    const layerResults = openLayerCache({ enabled: options.cache !== false });
     return await catalogImage(image, {
       extractors: options.extractors ?? defaultExtractors,
+      ...(layerResults ? { layerResults } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
