@@ -13,6 +13,8 @@ interface CommonOptions {
   platform?: string;
   quiet?: boolean;
   output?: string;
+  /** commander's --no-cache: false when given. */
+  cache?: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this machine)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)')
     .action(async (source: string, opts: CommonOptions & { format: SbomFormat }) => {
       const inv = await runInventory(source, opts);
       await writeOutput(encodeInventory(inv, opts.format, { color: opts.output === undefined && useColor(process.stdout) }), opts.output);
@@ -52,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this machine)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)')
     .action(async (source: string, opts: CommonOptions & { format: 'table' | 'json' }) => {
       const summary = summariseImage(await runInventory(source, opts));
       const text = opts.format === 'json' ? encodeImageSummaryJson(summary) : encodeImageSummaryText(summary, { color: opts.output === undefined && useColor(process.stdout) });
@@ -78,6 +82,7 @@ async function runInventory(source: string, opts: CommonOptions) {
   const progress = progressRenderer(opts.quiet === true);
   try {
     return await inventory(source, {
+      ...(opts.cache === false ? { cache: false } : {}),
       ...(opts.platform ? { platform: opts.platform } : {}),
       ...(progress.listener ? { onProgress: progress.listener } : {}),
     });

@@ -27,6 +27,7 @@ interface ScanCliOptions {
   showSuppressed?: boolean;
   platform?: string;
   quiet?: boolean;
+  cache?: boolean;
 }
 
 /** `grout scan <source | sbom:file>`: find known vulnerabilities, report them, and gate CI with --fail-on. */
@@ -47,6 +48,7 @@ export function scanCommand(sourceHelp: string, setExitCode: (code: number) => v
     .option('--show-suppressed', 'list suppressed findings with their reason')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this machine)')
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)')
     .action(async (source: string, opts: ScanCliOptions) => {
       const settings = resolveDatabaseSettings(opts.db === undefined ? {} : { dbPath: opts.db });
       const ignoreFile = opts.ignoreFile ?? (existsSync(DEFAULT_IGNORE_FILE) ? DEFAULT_IGNORE_FILE : undefined);
@@ -56,6 +58,7 @@ export function scanCommand(sourceHelp: string, setExitCode: (code: number) => v
         report = await scan(source, {
           dbPath: settings.dbPath,
           maxAgeHours: settings.maxAgeHours,
+          ...(opts.cache === false ? { cache: false } : {}),
           ...(opts.platform ? { platform: opts.platform } : {}),
           ...(progress.listener ? { onProgress: progress.listener } : {}),
           ...(ignoreFile ? { ignoreFile } : {}),

@@ -16,6 +16,8 @@ export interface ScanOptions {
   platform?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Use the per-layer cache (default true). */
+  cache?: boolean;
   /** An ignore file (.groutignore.yaml); absent → none. */
   ignoreFile?: string;
   /** OpenVEX or CycloneDX VEX documents whose not_affected / fixed statements suppress findings. */
@@ -70,9 +72,10 @@ export async function scan(source: string, options: ScanOptions): Promise<ScanRe
 }
 
 /** The inventory of an image, or of the image an SBOM file describes. */
-export async function scanInput(source: string, options: Pick<ScanOptions, 'platform' | 'signal' | 'onProgress'>): Promise<Inventory> {
+export async function scanInput(source: string, options: Pick<ScanOptions, 'platform' | 'signal' | 'onProgress' | 'cache'>): Promise<Inventory> {
   if (!source.startsWith(SBOM_SOURCE_PREFIX)) {
     return inventory(source, {
+      ...(options.cache === false ? { cache: false } : {}),
       ...(options.platform ? { platform: options.platform } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
