@@ -7,6 +7,7 @@ import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
 import { cacheCommand } from './cache-command.js';
 import { dbCommand } from './db-command.js';
+import { fixCommand } from './fix-command.js';
 import { scanCommand } from './scan-command.js';
 
 interface CommonOptions {
@@ -64,6 +65,11 @@ export async function main(argv: string[]): Promise<number> {
 
   program.addCommand(
     scanCommand(sourceHelp, (code) => {
+      exitCode = code;
+    }),
+  );
+  program.addCommand(
+    fixCommand(sourceHelp, (code) => {
       exitCode = code;
     }),
   );

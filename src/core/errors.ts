@@ -16,8 +16,10 @@ export type ErrorCode =
   | 'E_DB_MISSING' // no vulnerability database yet (run grout db update, or db import offline)
   | 'E_DB_FORMAT' // the vulnerability database file is not one grout can read (corrupt, or a newer schema)
   | 'E_NETWORK' // a download failed: connection refused, DNS, TLS, HTTP error status
+  | 'E_REGISTRY_AUTH' // a registry refused the credentials, or needs some and none were given
   | 'E_FEED_FORMAT' // a feed file is not in the format it claims, or no format handler recognises it
   | 'E_INPUT_FORMAT' // a user-supplied file (SBOM, ignore file, VEX document) is malformed
+  | 'E_SIGNATURE' // a signed file (APT InRelease) has a bad or unknown-key signature, or its validity expired
   | 'E_INTERNAL';
 
 export interface GroutErrorOptions {
@@ -60,6 +62,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'E_IO':
     case 'E_DB_MISSING':
     case 'E_NETWORK':
+    case 'E_REGISTRY_AUTH':
       return 3;
     case 'E_IMAGE_FORMAT':
     case 'E_DIGEST_MISMATCH':
@@ -69,6 +72,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'E_DB_FORMAT':
     case 'E_FEED_FORMAT':
     case 'E_INPUT_FORMAT':
+    case 'E_SIGNATURE':
       return 4;
     case 'E_INTERNAL':
       return 5;

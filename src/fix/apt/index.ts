@@ -1,0 +1,10 @@
+export { loadAptRepositories, downloadPlanned, packageUrl, type AptRepositories, type AptRepositoryOptions } from './repositories.js';
+export { aptSources, readImageSources, parseSourcesList, parseDeb822Sources, imageFilesOf, type AptSource, type ImageFiles, type SignedBy, type SourceIssue, type SourceList, type SourceListOptions } from './sources.js';
+export { KeyringLoader, readKeyFile, type NamedKeyFile, type PublicKey } from './keyring.js';
+export { fetchRelease, parseRelease, releaseBase, type Release, type ReleaseFileEntry, type ReleaseFetchOptions } from './release.js';
+export { fetchPackagesIndex, mergeIndexes, parsePackages, toRepoPackage, type PackagesIndex, type RepoPackage, type MultiArch } from './packages-index.js';
+export { resolvePlan, type InstalledDeb, type WantedFix, type PlannedPackage, type ResolvedPlan, type Unfixable, type ResolveInput } from './resolve.js';
+export { parseRelations, versionSatisfies, type Relation, type RelationGroups } from './relations.js';
+export { changelogCves, changelogCvesFromDeb, gunzipChangelog, type ChangelogCves, type ChangelogCve } from './changelog-cves.js';
+export { httpGet, downloadVerified, type HttpGetOptions } from './http-get.js';
+export { installedDebFromFields, installedDebFromPackage } from './installed-deb.js';

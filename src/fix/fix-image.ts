@@ -1,0 +1,245 @@
+/**
+ * `grout fix`: scan → plan → resolve against the image's own signed APT repositories → download the verified
+ * .debs → one patch layer → a new image (the input untouched) → rescan to prove it. Each stage is a module of
+ * fix/ (plan, apt, deb, patch) or image/writer; this file only ties them together.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GroutError } from '../core/errors.js';
+import type { ProgressListener } from '../core/events.js';
+import type { ScanReport, SeverityLevel } from '../core/finding.js';
+import { GROUT_VERSION } from '../grout-version.js';
+import { imageSource, parsePlatform } from '../image/index.js';
+import { writePatchedImage, type WrittenPatchedImage } from '../image/writer/index.js';
+import { scan } from '../scan/index.js';
+import { changelogCvesFromDeb } from './apt/changelog-cves.js';
+import { downloadPlanned, loadAptRepositories } from './apt/index.js';
+import { resolvePlan, type InstalledDeb, type PlannedPackage, type ResolvedPlan } from './apt/resolve.js';
+import type { ImageFiles } from './apt/sources.js';
+import { fieldValue } from './deb/index.js';
+import { DpkgDatabase } from './patch/installed-packages.js';
+import { buildPatchLayer, patchBaseLayers, readRootfsView, type PatchLayer } from './patch/index.js';
+import { wantedUpgrades, type WantedPlan } from './plan.js';
+
+export interface FixOptions {
+  dbPath: string;
+  maxAgeHours?: number;
+  /** Where to write the patched image: `oci:dir[:tag]`, `oci-archive:file[:tag]`, `docker-archive:file[:repo:tag]`. */
+  out?: string;
+  /** Plan only: resolve against the repositories, download and write nothing. */
+  dryRun?: boolean;
+  /** Only fix findings of these severities (default: all). */
+  severities?: readonly SeverityLevel[];
+  /** `--repo`: a full apt source line, or a mirror URL replacing the image's URIs. */
+  repos?: readonly string[];
+  /** `--keyring`: OpenPGP keyring files that replace the image's trusted keys. */
+  keyrings?: readonly string[];
+  platform?: string;
+  /** The clock (release validity, layer times, history): injected for reproducible output. */
+  now?: Date;
+  onProgress?: ProgressListener;
+  /** Called with a line of progress text for the stages after the scan. */
+  onStage?: (text: string) => void;
+}
+
+export interface ChangelogFixes {
+  package: string;
+  from: string;
+  to: string;
+  /** CVE ids the changelog entries between the installed and the new version name. */
+  cves: string[];
+}
+
+export interface FixResult {
+  before: ScanReport;
+  wanted: WantedPlan;
+  resolved: ResolvedPlan;
+  /** CVEs the new uploads' changelogs say they fix (a fact from the archive, also when no advisory says so). */
+  changelogFixes: ChangelogFixes[];
+  layer?: PatchLayer;
+  written?: WrittenPatchedImage;
+  /** The reference the patched image can be read back with. */
+  patchedReference?: string;
+  after?: ScanReport;
+  /** Vulnerabilities (id + package) present before and gone after. */
+  fixed: { id: string; package: string; from: string; to: string }[];
+  /** Planned fixes still present after patching: the run fails with these. */
+  notTaken: { id: string; package: string }[];
+  warnings: string[];
+}
+
+const KEEP = (path: string): boolean => path.startsWith('var/lib/dpkg/') || path.startsWith('etc/apt/') || path.startsWith('usr/share/keyrings/');
+
+export async function fixImage(source: string, options: FixOptions): Promise<FixResult> {
+  if (options.dryRun !== true && options.out === undefined) throw new GroutError('E_USAGE', 'grout fix needs --out (or --dry-run)');
+  const now = options.now ?? new Date();
+  const stage = options.onStage ?? (() => {});
+  const before = await scan(source, {
+    dbPath: options.dbPath,
+    now,
+    ...(options.maxAgeHours !== undefined ? { maxAgeHours: options.maxAgeHours } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const wanted = wantedUpgrades(before, options.severities ? { severities: options.severities } : {});
+  const platform = options.platform ? parsePlatform(options.platform) : undefined;
+  const image = await imageSource(source).open(platform ? { platform } : {});
+  const work = await mkdtemp(join(tmpdir(), 'grout-fix-'));
+  try {
+    stage('reading the dpkg database and apt sources of the image');
+    const rootfs = await readRootfsView(patchBaseLayers(image), { keep: KEEP });
+    const files: ImageFiles = { read: (p) => rootfs.read(p), children: (d) => rootfs.children(d) };
+    const db = DpkgDatabase.read(rootfs);
+    const installed = installedDebs(db);
+    const arch = nativeArch(installed, before);
+    const resolved = wanted.upgrades.length === 0 ? emptyPlan() : await resolveAgainstRepositories(files, installed, wanted, arch, options, now, stage);
+    const result: FixResult = { before, wanted, resolved, changelogFixes: [], fixed: [], notTaken: [], warnings: [] };
+    if (options.dryRun === true || resolved.upgrades.length + resolved.newPackages.length === 0) return result;
+
+    const debs: string[] = [];
+    for (const p of [...resolved.upgrades, ...resolved.newPackages]) {
+      stage(`downloading ${p.name} ${p.to}`);
+      const file = await downloadPlanned(p, work);
+      debs.push(file);
+      if (p.from !== undefined) {
+        const cves = await changelogCvesFromDeb(file, p.name, p.from, p.to).catch(() => undefined);
+        if (cves !== undefined) result.changelogFixes.push({ package: p.name, from: p.from, to: p.to, cves: cveIds(cves) });
+      }
+    }
+    stage('writing the patch layer');
+    const layer = await buildPatchLayer({ rootfs, debs, out: join(work, 'patch-layer.tar.gz'), time: now });
+    result.layer = layer;
+    result.warnings.push(...layer.warnings);
+    stage(`writing ${options.out}`);
+    const written = await writePatchedImage({
+      source,
+      ...(platform ? { platform } : {}),
+      layer,
+      out: options.out!,
+      summary: layer.changes.map((c) => `${c.package} ${c.from ?? '(new)'} → ${c.to}`).join(', '),
+      created: now,
+      groutVersion: GROUT_VERSION,
+    });
+    result.written = written;
+    result.patchedReference = readBackReference(written);
+    stage('scanning the patched image');
+    const after = await scan(result.patchedReference, { dbPath: options.dbPath, now, cache: true });
+    result.after = after;
+    compareScans(result, resolved);
+    return result;
+  } finally {
+    await image.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function resolveAgainstRepositories(
+  files: ImageFiles,
+  installed: InstalledDeb[],
+  wanted: WantedPlan,
+  arch: string,
+  options: FixOptions,
+  now: Date,
+  stage: (text: string) => void,
+): Promise<ResolvedPlan> {
+  const keyrings = await Promise.all(
+    (options.keyrings ?? []).map(async (file) => {
+      try {
+        return { name: file, bytes: await readFile(file) };
+      } catch (cause) {
+        throw new GroutError('E_IO', `cannot read the keyring ${file}: ${(cause as Error).message}`, { file, cause });
+      }
+    }),
+  );
+  stage('verifying the signed release files and package indexes');
+  const repositories = await loadAptRepositories(files, {
+    arch,
+    now,
+    ...(options.repos ? { repos: [...options.repos] } : {}),
+    ...(keyrings.length > 0 ? { keyrings } : {}),
+  });
+  return resolvePlan({
+    installed,
+    wanted: wanted.upgrades.map((u) => ({ name: u.source, minimum: u.minimum, by: 'source' as const, reason: `fixes ${u.fixes.map((f) => f.id).join(', ')}` })),
+    index: repositories.index,
+    arch,
+  });
+}
+
+function installedDebs(db: DpkgDatabase): InstalledDeb[] {
+  const out: InstalledDeb[] = [];
+  for (const p of db.packages) {
+    if (!p.installed) continue;
+    const field = (name: string): string | undefined => fieldValue(p.fields, name)?.trim();
+    const source = field('Source');
+    const m = source === undefined ? undefined : /^(\S+)(?:\s+\(([^)]+)\))?$/.exec(source);
+    const deb: InstalledDeb = { name: p.name, arch: p.architecture, version: p.version };
+    if (m?.[1] !== undefined) deb.source = m[1];
+    if (m?.[2] !== undefined) deb.sourceVersion = m[2];
+    const multiArch = field('Multi-Arch');
+    if (multiArch === 'same' || multiArch === 'foreign' || multiArch === 'allowed' || multiArch === 'no') deb.multiArch = multiArch;
+    for (const [key, name] of [
+      ['depends', 'Depends'],
+      ['preDepends', 'Pre-Depends'],
+      ['provides', 'Provides'],
+      ['breaks', 'Breaks'],
+      ['conflicts', 'Conflicts'],
+    ] as const) {
+      const value = field(name);
+      if (value !== undefined) deb[key] = value;
+    }
+    out.push(deb);
+  }
+  return out;
+}
+
+function nativeArch(installed: readonly InstalledDeb[], report: ScanReport): string {
+  const dpkg = installed.find((p) => p.name === 'dpkg');
+  if (dpkg !== undefined) return dpkg.arch;
+  const byGoArch: Record<string, string> = { amd64: 'amd64', arm64: 'arm64', arm: 'armhf', '386': 'i386', ppc64le: 'ppc64el', s390x: 's390x', riscv64: 'riscv64' };
+  return byGoArch[report.image.architecture ?? ''] ?? 'amd64';
+}
+
+function emptyPlan(): ResolvedPlan {
+  return { upgrades: [], newPackages: [], unfixable: [], alreadyFixed: [] };
+}
+
+function cveIds(found: unknown): string[] {
+  const ids = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string' && /^CVE-\d{4}-\d{4,}$/.test(v)) ids.add(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(found);
+  return [...ids].sort();
+}
+
+function readBackReference(written: WrittenPatchedImage): string {
+  switch (written.format) {
+    case 'oci':
+      return `oci:${written.path}${written.tag ? `:${written.tag}` : ''}`;
+    case 'oci-archive':
+      return `oci-archive:${written.path}${written.tag ? `:${written.tag}` : ''}`;
+    case 'docker-archive':
+      return `docker-archive:${written.path}`;
+  }
+}
+
+/** Which planned fixes took: a finding of the same id on a package built from an upgraded source must be gone. */
+function compareScans(result: FixResult, resolved: ResolvedPlan): void {
+  const after = result.after!;
+  const upgradedSources = new Map<string, PlannedPackage>();
+  for (const p of resolved.upgrades) upgradedSources.set(p.source, p);
+  const remaining = new Set(after.findings.filter((f) => f.suppression === undefined).map((f) => `${f.id} ${f.package.source?.name ?? f.package.name}`));
+  for (const u of result.wanted.upgrades) {
+    const planned = upgradedSources.get(u.source);
+    if (planned === undefined) continue;
+    for (const fix of u.fixes) {
+      const key = `${fix.id} ${u.source}`;
+      if (remaining.has(key)) result.notTaken.push({ id: fix.id, package: u.source });
+      else result.fixed.push({ id: fix.id, package: u.source, from: u.installed, to: planned.sourceVersion });
+    }
+  }
+}
