@@ -35,7 +35,7 @@ export function decompressor(compression: Compression): Transform | undefined {
 }
 
 /** fzstd's streaming decompressor as a Node transform (Node 20's zlib has no zstd). */
-function zstdDecompressor(): Transform {
+export function zstdDecompressor(): Transform {
   let push: ((chunk: Buffer) => void) | undefined;
   const decoder = new Decompress((data) => push?.(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
   const transform = new Transform({

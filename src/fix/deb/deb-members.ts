@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
+import { zstdDecompressor } from '../../image/decompress.js';
 import xzPackage from 'xz-decompress';
 import { GroutError } from '../../core/errors.js';
 import { badDeb, readArIndex, type ArMember } from './ar-archive.js';
@@ -63,7 +63,7 @@ export function memberStream(file: string, member: ArMember & { compression: Deb
       raw.on('error', (err) => out.destroy(err));
       break;
     case 'zstd':
-      out = raw.pipe(zstdTransform());
+      out = raw.pipe(zstdDecompressor());
       raw.on('error', (err) => out.destroy(err));
       break;
     case 'xz': {
@@ -89,32 +89,6 @@ function byteCap(maxBytes: number, where: string): Transform {
       callback(null, chunk);
     },
   });
-}
-
-/** fzstd's streaming decoder as a Node transform (Node 20's zlib has no zstd). */
-function zstdTransform(): Transform {
-  let push: ((chunk: Buffer) => void) | undefined;
-  const decoder = new Decompress((data) => push?.(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
-  const transform = new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      try {
-        decoder.push(chunk);
-        callback();
-      } catch (err) {
-        callback(err as Error);
-      }
-    },
-    flush(callback: TransformCallback) {
-      try {
-        decoder.push(new Uint8Array(0), true);
-        callback();
-      } catch (err) {
-        callback(err as Error);
-      }
-    },
-  });
-  push = (chunk) => transform.push(chunk);
-  return transform;
 }
 
 async function readRange(file: string, offset: number, length: number): Promise<Buffer> {
