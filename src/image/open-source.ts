@@ -4,16 +4,25 @@ import { DirFs, TarFs } from './blob-fs.js';
 import { openDockerArchive } from './docker-archive.js';
 import { openOciLayout } from './oci-layout.js';
 import { parseSourceReference, type SourceSpec } from './reference.js';
+import { openRegistryImage, type RegistrySourceOptions } from './registry/registry-source.js';
 import { openRootfs } from './rootfs.js';
 import type { ImageSource, OpenedImage, OpenOptions } from './source.js';
 
-/** The ImageSource for a reference such as `docker-archive:app.tar` or `oci:./layout:tag`. */
-export function imageSource(reference: string): ImageSource {
-  const spec = parseSourceReference(reference);
-  return { reference, open: (options: OpenOptions = {}) => openSpec(spec, reference, options) };
+export interface ImageSourceOptions {
+  /** Credentials, TLS, cache and progress for registry references (see `registryOptionsFromCli` in the CLI). */
+  registry?: RegistrySourceOptions;
 }
 
-async function openSpec(spec: SourceSpec, reference: string, options: OpenOptions): Promise<OpenedImage> {
+/**
+ * The ImageSource for a reference such as `docker-archive:app.tar`, `oci:./layout:tag` or a registry reference
+ * (`alpine`, `host:5000/ns/repo:tag`, `docker://…`).
+ */
+export function imageSource(reference: string, sourceOptions: ImageSourceOptions = {}): ImageSource {
+  const spec = parseSourceReference(reference);
+  return { reference, open: (options: OpenOptions = {}) => openSpec(spec, reference, options, sourceOptions) };
+}
+
+async function openSpec(spec: SourceSpec, reference: string, options: OpenOptions, sourceOptions: ImageSourceOptions): Promise<OpenedImage> {
   switch (spec.transport) {
     case 'docker-archive': {
       await requireFile(spec.path);
@@ -37,9 +46,7 @@ async function openSpec(spec: SourceSpec, reference: string, options: OpenOption
     case 'rootfs':
       return openRootfs(spec.path, reference);
     case 'registry':
-      throw new GroutError('E_SOURCE_SYNTAX', `${reference}: registry references are not supported yet`, {
-        hint: 'use docker-archive:, oci:, oci-archive: or rootfs: (e.g. skopeo copy docker://… oci:dir:tag)',
-      });
+      return openRegistryImage(spec.image, reference, sourceOptions.registry ?? {}, options);
   }
 }
 
