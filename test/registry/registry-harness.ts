@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -33,8 +33,11 @@ export interface TestRegistry {
   caCert?: string;
   /** The token server (token mode): how many token requests it answered, by flow. */
   tokenRequests?: { get: number; post: number };
-  /** Push an image from an OCI layout reference (`oci:DIR:tag`) to `repo:tag` with skopeo. */
-  push(source: string, destination: string, extra?: string[]): void;
+  /**
+   * Push an image from an OCI layout reference (`oci:DIR:tag`) to `repo:tag` with skopeo. Asynchronous: the token
+   * server answers skopeo from this very process.
+   */
+  push(source: string, destination: string, extra?: string[]): Promise<void>;
   /** The data file of a blob in the registry's storage. */
   blobDataPath(digest: string): string;
   stop(): Promise<void>;
@@ -127,9 +130,12 @@ export async function startRegistry(mode: RegistryMode): Promise<TestRegistry> {
     ...(token ? { tokenRequests: token.requests } : {}),
     push(source, destination, extra = []) {
       const creds = mode === 'plain' ? [] : ['--dest-creds', `${USER}:${PASSWORD}`];
-      execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', ...creds, ...extra, source, `docker://${host}/${destination}`], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        maxBuffer: 1 << 26,
+      const args = ['copy', '--quiet', '--dest-tls-verify=false', ...creds, ...extra, source, `docker://${host}/${destination}`];
+      return new Promise((resolve, reject) => {
+        execFile('skopeo', args, { maxBuffer: 1 << 26, timeout: 300_000 }, (err, _stdout, stderr) => {
+          if (err) reject(new Error(`skopeo copy ${source} → ${destination} failed: ${stderr}`));
+          else resolve();
+        });
       });
     },
     blobDataPath(digest) {
