@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { GroutError } from '../../core/errors.js';
+import { abortableSleep, idleTimeout } from '../../core/abort.js';
 
 export interface HttpGetOptions {
   /** No response, or no body bytes, for this long fails the attempt. Default 60 s. */
@@ -117,7 +118,7 @@ async function withRetries(url: string, options: HttpGetOptions, run: (settings:
       if (n >= settings.retries) {
         throw new GroutError('E_NETWORK', `cannot download ${redactUrl(url)}: ${err.message}${n > 0 ? ` (after ${n + 1} attempts)` : ''}`, { cause: err.cause ?? err, hint: REPO_HINT });
       }
-      await sleep(settings.retryDelayMs * 2 ** n, settings.signal);
+      await abortableSleep(settings.retryDelayMs * 2 ** n, settings.signal);
     }
   }
 }
@@ -144,21 +145,11 @@ async function attempt(url: string, settings: Settings, sink: () => NodeJS.Writa
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new GroutError('E_USAGE', `unsupported repository URL scheme ${parsed.protocol} in ${shown}`, { hint: 'use http, https or file URLs' });
   }
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(settings.signal?.reason);
-  settings.signal?.addEventListener('abort', onAbort, { once: true });
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error('timeout'));
-    }, settings.timeoutMs);
-  };
+  const idle = idleTimeout(settings.timeoutMs, settings.signal);
+  const arm = (): void => idle.arm();
   const failure = (cause: unknown): Error => {
     if (settings.signal?.aborted) return settings.signal.reason instanceof Error ? settings.signal.reason : new Error('aborted');
-    return new Retryable(timedOut ? `no data for ${settings.timeoutMs} ms` : describe(cause), { cause });
+    return new Retryable(idle.timedOut() ? `no data for ${settings.timeoutMs} ms` : describe(cause), { cause });
   };
   try {
     settings.signal?.throwIfAborted();
@@ -173,7 +164,7 @@ async function attempt(url: string, settings: Settings, sink: () => NodeJS.Writa
       if (auth !== undefined && current.origin === origin) headers['authorization'] = auth;
       arm();
       try {
-        response = await fetch(current, { redirect: 'manual', headers, signal: controller.signal });
+        response = await fetch(current, { redirect: 'manual', headers, signal: idle.signal });
       } catch (cause) {
         throw failure(cause);
       }
@@ -214,8 +205,7 @@ async function attempt(url: string, settings: Settings, sink: () => NodeJS.Writa
     }
     return true;
   } finally {
-    clearTimeout(timer);
-    settings.signal?.removeEventListener('abort', onAbort);
+    idle.dispose();
   }
 }
 
@@ -259,20 +249,3 @@ function describe(cause: unknown): string {
   return parts.length > 0 ? parts.join(': ') : String(cause);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { GroutError } from '../../core/errors.js';
 import { decodeFingerprint, encodeFingerprint, type Fingerprint } from './fingerprint.js';
 import { redactUrl } from './redact-url.js';
+import { abortableSleep, idleTimeout } from '../../core/abort.js';
 
 export interface FetchOptions {
   /** No response, or no body bytes, for this long fails the attempt. Default 60 s. */
@@ -142,7 +143,7 @@ async function fetchHttp(url: string, previous: Fingerprint, settings: Settings)
           throw new GroutError('E_NETWORK', `cannot download ${shown}: ${err.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''}`, { cause: err.cause ?? err, hint: OFFLINE_HINT });
         }
         const backoff = settings.retryDelayMs * 2 ** attempt;
-        await sleep(Math.min(err.retryAfterMs ?? backoff, settings.maxRetryDelayMs), settings.signal);
+        await abortableSleep(Math.min(err.retryAfterMs ?? backoff, settings.maxRetryDelayMs), settings.signal);
       }
     }
   } catch (err) {
@@ -157,18 +158,8 @@ async function attemptHttp(
   settings: Settings,
   target: string,
 ): Promise<{ status: 'unchanged' } | { status: 'downloaded'; file: string; fingerprint: string; bytes: number }> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(settings.signal?.reason);
-  settings.signal?.addEventListener('abort', onAbort, { once: true });
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error('timeout'));
-    }, settings.timeoutMs);
-  };
+  const idle = idleTimeout(settings.timeoutMs, settings.signal);
+  const arm = (): void => idle.arm();
   const shown = redactUrl(url);
   try {
     settings.signal?.throwIfAborted();
@@ -186,9 +177,9 @@ async function attemptHttp(
       if (auth !== undefined && current.origin === origin) headers['authorization'] = auth;
       arm();
       try {
-        response = await fetch(current, { redirect: 'manual', headers, signal: controller.signal });
+        response = await fetch(current, { redirect: 'manual', headers, signal: idle.signal });
       } catch (cause) {
-        throw networkFailure(cause, timedOut, settings);
+        throw networkFailure(cause, idle.timedOut(), settings);
       }
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && response.status !== 304 && location !== null) {
@@ -241,7 +232,7 @@ async function attemptHttp(
       await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), meter, createWriteStream(target));
     } catch (cause) {
       if (cause instanceof GroutError) throw cause;
-      throw networkFailure(cause, timedOut, settings);
+      throw networkFailure(cause, idle.timedOut(), settings);
     }
     if (total !== undefined && bytes !== total) throw new Retryable(`the body ended after ${bytes} of ${total} bytes`, undefined);
     const sha256 = hash.digest('hex');
@@ -255,8 +246,7 @@ async function attemptHttp(
       bytes,
     };
   } finally {
-    clearTimeout(timer);
-    settings.signal?.removeEventListener('abort', onAbort);
+    idle.dispose();
   }
 }
 
@@ -310,20 +300,3 @@ function downloadName(url: string): string {
   return safe === '' ? 'feed' : safe;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolveSleep, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolveSleep();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
