@@ -5,12 +5,13 @@ import { encodeInventory, inventory, SBOM_FORMATS, type SbomFormat } from '../sc
 import { GROUT_VERSION } from '../grout-version.js';
 import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
+import { addRegistryOptions, registryOptionsFromCli, type RegistryCliOptions } from './registry-options.js';
 import { cacheCommand } from './cache-command.js';
 import { dbCommand } from './db-command.js';
 import { fixCommand } from './fix-command.js';
 import { scanCommand } from './scan-command.js';
 
-interface CommonOptions {
+interface CommonOptions extends RegistryCliOptions {
   platform?: string;
   quiet?: boolean;
   output?: string;
@@ -32,9 +33,9 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
     .showHelpAfterError('(run grout --help for usage)');
 
-  const sourceHelp = 'docker-archive:FILE[:repo:tag|@N] | oci:DIR[:tag|@sha256:…] | oci-archive:FILE[:tag] | rootfs:DIR';
+  const sourceHelp = 'REGISTRY/REPO[:tag|@sha256:…] | docker-archive:FILE[:repo:tag|@N] | oci:DIR[:tag|@sha256:…] | oci-archive:FILE[:tag] | rootfs:DIR';
 
-  program
+  addRegistryOptions(program
     .command('sbom')
     .description('list every package in an image as an SBOM')
     .argument('<source>', sourceHelp)
@@ -42,13 +43,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this machine)')
     .option('-q, --quiet', 'no progress on stderr')
-    .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)')
+    .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)'))
     .action(async (source: string, opts: CommonOptions & { format: SbomFormat }) => {
       const inv = await runInventory(source, opts);
       await writeOutput(encodeInventory(inv, opts.format, { color: opts.output === undefined && useColor(process.stdout) }), opts.output);
     });
 
-  program
+  addRegistryOptions(program
     .command('inspect')
     .description('show an image: platform, distro, layers (diffId, size, created_by) and the packages each brought')
     .argument('<source>', sourceHelp)
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: this machine)')
     .option('-q, --quiet', 'no progress on stderr')
-    .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)')
+    .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)'))
     .action(async (source: string, opts: CommonOptions & { format: 'table' | 'json' }) => {
       const summary = summariseImage(await runInventory(source, opts));
       const text = opts.format === 'json' ? encodeImageSummaryJson(summary) : encodeImageSummaryText(summary, { color: opts.output === undefined && useColor(process.stdout) });
@@ -85,9 +86,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runInventory(source: string, opts: CommonOptions) {
+  const registry = await registryOptionsFromCli(opts);
   const progress = progressRenderer(opts.quiet === true);
   try {
     return await inventory(source, {
+      registry,
       ...(opts.cache === false ? { cache: false } : {}),
       ...(opts.platform ? { platform: opts.platform } : {}),
       ...(progress.listener ? { onProgress: progress.listener } : {}),

@@ -7,13 +7,14 @@ import { failingFindings, scan, SEVERITY_LEVELS } from '../scan/index.js';
 import { resolveDatabaseSettings } from '../vulndb/index.js';
 import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
+import { addRegistryOptions, registryOptionsFromCli, type RegistryCliOptions } from './registry-options.js';
 
 /** Exit code when findings at or above `--fail-on` remain: distinct from every error code (2–5). */
 export const EXIT_FINDINGS = 1;
 export const DEFAULT_IGNORE_FILE = '.groutignore.yaml';
 const STATES: readonly FindingState[] = ['fixed', 'unfixed', 'will-not-fix', 'end-of-life', 'unimportant', 'unknown'];
 
-interface ScanCliOptions {
+interface ScanCliOptions extends RegistryCliOptions {
   format: VulnReportFormat;
   output?: string;
   db?: string;
@@ -32,7 +33,7 @@ interface ScanCliOptions {
 
 /** `grout scan <source | sbom:file>`: find known vulnerabilities, report them, and gate CI with --fail-on. */
 export function scanCommand(sourceHelp: string, setExitCode: (code: number) => void): Command {
-  return new Command('scan')
+  return addRegistryOptions(new Command('scan'))
     .description('find known vulnerabilities in an image (or in the image an SBOM describes)')
     .argument('<source>', `${sourceHelp} | sbom:FILE (CycloneDX or SPDX JSON)`)
     .addOption(new Option('-f, --format <format>', 'output format').choices([...VULN_REPORT_FORMATS]).default('table'))
@@ -52,11 +53,13 @@ export function scanCommand(sourceHelp: string, setExitCode: (code: number) => v
     .action(async (source: string, opts: ScanCliOptions) => {
       const settings = resolveDatabaseSettings(opts.db === undefined ? {} : { dbPath: opts.db });
       const ignoreFile = opts.ignoreFile ?? (existsSync(DEFAULT_IGNORE_FILE) ? DEFAULT_IGNORE_FILE : undefined);
+      const registry = await registryOptionsFromCli(opts);
       const progress = progressRenderer(opts.quiet === true);
       let report;
       try {
         report = await scan(source, {
           dbPath: settings.dbPath,
+          registry,
           maxAgeHours: settings.maxAgeHours,
           ...(opts.cache === false ? { cache: false } : {}),
           ...(opts.platform ? { platform: opts.platform } : {}),

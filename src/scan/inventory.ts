@@ -1,7 +1,7 @@
 import type { ProgressListener } from '../core/events.js';
 import type { Inventory } from '../core/model.js';
 import { catalogImage, defaultExtractors, type AnyExtractor } from '../catalog/index.js';
-import { imageSource, parsePlatform, type ImageSource, type Platform } from '../image/index.js';
+import { imageSource, parsePlatform, type ImageSource, type Platform, type RegistrySourceOptions } from '../image/index.js';
 import { openLayerCache } from '../cache/cache-admin.js';
 
 export interface InventoryOptions {
@@ -15,6 +15,8 @@ export interface InventoryOptions {
    * and extractor versions; default true, and off with GROUT_NO_CACHE=1.
    */
   cache?: boolean;
+  /** Credentials, CA and TLS options for registry references (ignored for other sources). */
+  registry?: RegistrySourceOptions;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface InventoryOptions {
  * console.log(inv.packages.map((p) => p.purl));
  */
 export async function inventory(source: string | ImageSource, options: InventoryOptions = {}): Promise<Inventory> {
-  const src = typeof source === 'string' ? imageSource(source) : source;
+  const src = typeof source === 'string' ? imageSource(source, options.registry ? { registry: options.registry } : {}) : source;
   const platform = typeof options.platform === 'string' ? parsePlatform(options.platform) : options.platform;
   const image = await src.open({ ...(platform ? { platform } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   try {

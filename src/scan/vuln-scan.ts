@@ -3,6 +3,7 @@ import type { ProgressListener } from '../core/events.js';
 import { GroutError } from '../core/errors.js';
 import type { DatabaseSummary, Finding, FindingState, ScanReport, SeverityLevel } from '../core/finding.js';
 import type { Inventory } from '../core/model.js';
+import type { RegistrySourceOptions } from '../image/index.js';
 import { applySuppressions, distroEol, matchInventory, readIgnoreFile, readVexDocument } from '../match/index.js';
 import { decodeSbom } from '../sbom/index.js';
 import { openAdvisoryStore, type AdvisoryStore } from '../vulndb/index.js';
@@ -18,6 +19,8 @@ export interface ScanOptions {
   onProgress?: ProgressListener;
   /** Use the per-layer cache (default true). */
   cache?: boolean;
+  /** Credentials, CA and TLS options for registry references. */
+  registry?: RegistrySourceOptions;
   /** An ignore file (.groutignore.yaml); absent → none. */
   ignoreFile?: string;
   /** OpenVEX or CycloneDX VEX documents whose not_affected / fixed statements suppress findings. */
@@ -72,10 +75,11 @@ export async function scan(source: string, options: ScanOptions): Promise<ScanRe
 }
 
 /** The inventory of an image, or of the image an SBOM file describes. */
-export async function scanInput(source: string, options: Pick<ScanOptions, 'platform' | 'signal' | 'onProgress' | 'cache'>): Promise<Inventory> {
+export async function scanInput(source: string, options: Pick<ScanOptions, 'platform' | 'signal' | 'onProgress' | 'cache' | 'registry'>): Promise<Inventory> {
   if (!source.startsWith(SBOM_SOURCE_PREFIX)) {
     return inventory(source, {
       ...(options.cache === false ? { cache: false } : {}),
+      ...(options.registry ? { registry: options.registry } : {}),
       ...(options.platform ? { platform: options.platform } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -281,6 +281,25 @@ describe.skipIf(!available)('htpasswd basic auth behind a self-signed certificat
     await image.close();
   });
 
+  it('the CLI takes --username (password from GROUT_REGISTRY_PASSWORD), --ca-cert and --insecure', async () => {
+    const saved = { ...process.env };
+    process.env['DOCKER_CONFIG'] = join(work, 'empty-docker');
+    process.env['GROUT_REGISTRY_PASSWORD'] = PASSWORD;
+    delete process.env['GROUT_REGISTRY_USERNAME'];
+    try {
+      const out = join(work, 'cli-inspect.json');
+      expect(await main(['inspect', '-q', '-f', 'json', '-o', out, '--username', USER, '--ca-cert', registry.caCert!, reference()])).toBe(0);
+      expect(JSON.parse(readFileSync(out, 'utf8')).manifestDigest).toBe(single.manifestDigest);
+      expect(await main(['sbom', '-q', '-f', 'json', '-o', join(work, 'cli-sbom.json'), '--username', USER, '--insecure', reference()])).toBe(0);
+      // Without a CA or --insecure the self-signed certificate is refused: exit 3 (network).
+      expect(await main(['sbom', '-q', '--username', USER, reference()])).toBe(3);
+      // --password-stdin without --username is a usage error.
+      expect(await main(['sbom', '-q', '--password-stdin', reference()])).toBe(2);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('says clearly that a wrong password was refused, without printing it', async () => {
     const err = await failure(open(reference(), cacheOptions({ caCert: readFileSync(registry.caCert!), username: USER, password: 'wrong-Passw0rd', ...noDockerConfig() })));
     expect(err.code).toBe('E_REGISTRY_AUTH');
