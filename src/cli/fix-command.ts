@@ -17,6 +17,7 @@ interface FixCliOptions {
   severity?: string;
   repo?: string[];
   keyring?: string[];
+  securityUpdates?: boolean;
   vexOut?: string;
   db?: string;
   platform?: string;
@@ -32,6 +33,7 @@ export function fixCommand(sourceHelp: string, setExitCode: (code: number) => vo
     .option('--dry-run', 'print the plan only: what would be upgraded, from where, and what cannot be fixed')
     .option('--severity <list>', `only fix findings of these severities, comma-separated (${SEVERITY_LEVELS.join(',')})`)
     .option('--repo <source...>', 'an apt source line or a mirror URL replacing the image\'s (repeatable)')
+    .option('--no-security-updates', "plan only advisory-driven upgrades, not every update the archive's security suite has")
     .option('--keyring <file...>', 'OpenPGP keyring(s) to trust instead of the image\'s')
     .option('--vex-out <file>', 'where to write the OpenVEX document of the fixed vulnerabilities')
     .option('--db <file>', 'vulnerability database')
@@ -53,6 +55,7 @@ export function fixCommand(sourceHelp: string, setExitCode: (code: number) => vo
           ...(severities ? { severities: severities as SeverityLevel[] } : {}),
           ...(opts.repo ? { repos: opts.repo } : {}),
           ...(opts.keyring ? { keyrings: opts.keyring } : {}),
+          ...(opts.securityUpdates === false ? { securityUpdates: false } : {}),
           ...(opts.platform ? { platform: opts.platform } : {}),
           ...(progress.listener ? { onProgress: progress.listener } : {}),
           ...(opts.quiet ? {} : { onStage: (text: string) => process.stderr.isTTY && process.stderr.write(`\r\x1b[2K${text}`) }),
@@ -77,14 +80,19 @@ export function renderFixResult(r: FixResult, dryRun: boolean): string {
   const planned = [...r.resolved.upgrades, ...r.resolved.newPackages];
   lines.push(dryRun ? 'Plan (dry run: nothing downloaded or written)' : 'Patched');
   if (planned.length === 0) lines.push('  nothing to upgrade');
-  for (const p of planned) lines.push(`  ${p.name}:${p.arch} ${p.from ?? '(new)'} → ${p.to}  from ${p.repo}  (${p.reason})`);
+  const cvesBySource = new Map(r.changelogFixes.map((c) => [c.source ?? c.package, c]));
+  for (const p of planned) {
+    const changelog = p.from === undefined ? undefined : cvesBySource.get(p.source);
+    const cves = p.from === undefined ? '' : changelog === undefined ? (dryRun ? '  CVEs: known after download' : '  CVEs: no changelog of its own') : `  CVEs (changelog): ${changelog.cves.join(', ') || 'none named'}${changelog.complete === false ? ' (changelog trimmed: maybe more)' : ''}`;
+    lines.push(`  ${p.name}:${p.arch} ${p.from ?? '(new)'} → ${p.to}  from ${p.repo}  (${p.reason})${cves}`);
+  }
+  if (r.securityUpdatesLeftOut.length > 0) lines.push(`  left out (--severity; no matching advisory): ${r.securityUpdatesLeftOut.map((u) => `${u.name} ${u.installed} → ${u.candidate} (security update in ${u.suite})`).join(', ')}`);
   for (const a of r.resolved.alreadyFixed) lines.push(`  ${a.package} ${a.version}: already at or above the fixed version`);
   const cannot = [...r.resolved.unfixable.map((u) => `${u.package}: ${u.reason}`), ...r.wanted.notFixable.map((n) => `${n.package} ${n.version} ${n.id}: ${n.reason}`)];
   if (cannot.length > 0) {
     lines.push('', 'Not fixed by patching:');
     for (const c of cannot) lines.push(`  ${c}`);
   }
-  for (const c of r.changelogFixes) if (c.cves.length > 0) lines.push(`  ${c.package} ${c.to} changelog fixes: ${c.cves.join(', ')}`);
   if (r.written !== undefined) {
     lines.push('', `Wrote ${r.patchedReference} (${r.written.layerCount} layers${r.written.replacedPatchLayer ? ', previous patch layer replaced' : ''}), manifest ${r.written.manifestDigest}`);
     lines.push(`Rescan: ${r.fixed.length} fixed, ${r.notTaken.length} planned fix(es) not taken, ${r.after?.findings.length ?? 0} findings remain`);

@@ -13,14 +13,19 @@ import { GROUT_VERSION } from '../grout-version.js';
 import { imageSource, parsePlatform } from '../image/index.js';
 import { writePatchedImage, type WrittenPatchedImage } from '../image/writer/index.js';
 import { scan } from '../scan/index.js';
-import { changelogCvesFromDeb } from './apt/changelog-cves.js';
-import { downloadPlanned, loadAptRepositories } from './apt/index.js';
+import { downloadPlanned, loadAptRepositories, securityUpdates } from './apt/index.js';
 import { resolvePlan, type InstalledDeb, type PlannedPackage, type ResolvedPlan } from './apt/resolve.js';
 import type { ImageFiles } from './apt/sources.js';
 import { fieldValue } from './deb/index.js';
 import { DpkgDatabase } from './patch/installed-packages.js';
 import { buildPatchLayer, patchBaseLayers, readRootfsView, type PatchLayer } from './patch/index.js';
 import { wantedUpgrades, type WantedPlan } from './plan.js';
+import { changelogFixesOf, changelogFixesPerSource, type ChangelogFixes } from './changelog-fixes.js';
+import { withEndOfLifeReason } from './eol-reason.js';
+import { combinePlan, type PlannedSecurityUpdate } from './security-plan.js';
+import type { SecurityUpdate } from './apt/security-suite.js';
+
+export type { ChangelogFixes } from './changelog-fixes.js';
 
 export interface FixOptions {
   dbPath: string;
@@ -29,8 +34,15 @@ export interface FixOptions {
   out?: string;
   /** Plan only: resolve against the repositories, download and write nothing. */
   dryRun?: boolean;
-  /** Only fix findings of these severities (default: all). */
+  /** Only fix findings of these severities (default: all). Security-suite updates no such finding asks for are left out. */
   severities?: readonly SeverityLevel[];
+  /**
+   * Also plan every update the archive's security suites have for installed packages, advisory or not
+   * (default true; `--no-security-updates` sets false: advisory-driven only).
+   */
+  securityUpdates?: boolean;
+  /** `--dry-run` downloads just one candidate .deb per upgraded source to read its changelog (default true). */
+  dryRunChangelogs?: boolean;
   /** `--repo`: a full apt source line, or a mirror URL replacing the image's URIs. */
   repos?: readonly string[];
   /** `--keyring`: OpenPGP keyring files that replace the image's trusted keys. */
@@ -43,18 +55,14 @@ export interface FixOptions {
   onStage?: (text: string) => void;
 }
 
-export interface ChangelogFixes {
-  package: string;
-  from: string;
-  to: string;
-  /** CVE ids the changelog entries between the installed and the new version name. */
-  cves: string[];
-}
-
 export interface FixResult {
   before: ScanReport;
   wanted: WantedPlan;
   resolved: ResolvedPlan;
+  /** Updates the archive's security suites have for installed packages that are in the plan, with matching advisory ids. */
+  securityUpdates: PlannedSecurityUpdate[];
+  /** Security-suite updates left out because no selected advisory matches them (`--severity`). */
+  securityUpdatesLeftOut: SecurityUpdate[];
   /** CVEs the new uploads' changelogs say they fix (a fact from the archive, also when no advisory says so). */
   changelogFixes: ChangelogFixes[];
   layer?: PatchLayer;
@@ -93,19 +101,26 @@ export async function fixImage(source: string, options: FixOptions): Promise<Fix
     const db = DpkgDatabase.read(rootfs);
     const installed = installedDebs(db);
     const arch = nativeArch(installed, before);
-    const resolved = wanted.upgrades.length === 0 ? emptyPlan() : await resolveAgainstRepositories(files, installed, wanted, arch, options, now, stage);
-    const result: FixResult = { before, wanted, resolved, changelogFixes: [], fixed: [], notTaken: [], warnings: [] };
-    if (options.dryRun === true || resolved.upgrades.length + resolved.newPackages.length === 0) return result;
+    const withSecurity = options.securityUpdates !== false;
+    const planned = wanted.upgrades.length === 0 && !withSecurity ? { resolved: emptyPlan(), securityUpdates: [], leftOut: [] } : await resolveAgainstRepositories(files, installed, wanted, arch, options, now, stage);
+    const resolved = { ...planned.resolved, unfixable: withEndOfLifeReason(planned.resolved.unfixable, before.distroEol) };
+    const result: FixResult = { before, wanted, resolved, securityUpdates: planned.securityUpdates, securityUpdatesLeftOut: planned.leftOut, changelogFixes: [], fixed: [], notTaken: [], warnings: [] };
+    if (options.dryRun === true) {
+      if (options.dryRunChangelogs !== false && resolved.upgrades.length > 0) {
+        stage('reading the changelogs of the upgraded packages');
+        result.changelogFixes = await changelogFixesPerSource(resolved.upgrades, (p) => downloadPlanned(p, work));
+      }
+      return result;
+    }
+    if (resolved.upgrades.length + resolved.newPackages.length === 0) return result;
 
     const debs: string[] = [];
     for (const p of [...resolved.upgrades, ...resolved.newPackages]) {
       stage(`downloading ${p.name} ${p.to}`);
       const file = await downloadPlanned(p, work);
       debs.push(file);
-      if (p.from !== undefined) {
-        const cves = await changelogCvesFromDeb(file, p.name, p.from, p.to).catch(() => undefined);
-        if (cves !== undefined) result.changelogFixes.push({ package: p.name, from: p.from, to: p.to, cves: cveIds(cves) });
-      }
+      const found = await changelogFixesOf(file, p);
+      if (found !== undefined) result.changelogFixes.push(found);
     }
     stage('writing the patch layer');
     const layer = await buildPatchLayer({ rootfs, debs, out: join(work, 'patch-layer.tar.gz'), time: now });
@@ -142,7 +157,7 @@ async function resolveAgainstRepositories(
   options: FixOptions,
   now: Date,
   stage: (text: string) => void,
-): Promise<ResolvedPlan> {
+): Promise<{ resolved: ResolvedPlan; securityUpdates: PlannedSecurityUpdate[]; leftOut: SecurityUpdate[] }> {
   const keyrings = await Promise.all(
     (options.keyrings ?? []).map(async (file) => {
       try {
@@ -159,12 +174,10 @@ async function resolveAgainstRepositories(
     ...(options.repos ? { repos: [...options.repos] } : {}),
     ...(keyrings.length > 0 ? { keyrings } : {}),
   });
-  return resolvePlan({
-    installed,
-    wanted: wanted.upgrades.map((u) => ({ name: u.source, minimum: u.minimum, by: 'source' as const, reason: `fixes ${u.fixes.map((f) => f.id).join(', ')}` })),
-    index: repositories.index,
-    arch,
-  });
+  const updates = options.securityUpdates === false ? [] : securityUpdates(installed, repositories.releaseIndexes, arch);
+  const combined = combinePlan(wanted, updates, { includeUnadvised: options.severities === undefined });
+  const resolved = resolvePlan({ installed, wanted: combined.fixes, index: repositories.index, arch });
+  return { resolved, securityUpdates: combined.securityUpdates, leftOut: combined.leftOut };
 }
 
 function installedDebs(db: DpkgDatabase): InstalledDeb[] {
@@ -203,17 +216,6 @@ function nativeArch(installed: readonly InstalledDeb[], report: ScanReport): str
 
 function emptyPlan(): ResolvedPlan {
   return { upgrades: [], newPackages: [], unfixable: [], alreadyFixed: [] };
-}
-
-function cveIds(found: unknown): string[] {
-  const ids = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string' && /^CVE-\d{4}-\d{4,}$/.test(v)) ids.add(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(found);
-  return [...ids].sort();
 }
 
 function readBackReference(written: WrittenPatchedImage): string {

@@ -19,6 +19,8 @@ import { gzipSync } from 'node:zlib';
  *   (`>= ${binary:Version}` of the library), grout-demo-tool 1.1-1 (gains a dependency on the new libgrout-extra1)
  * - `bookworm-stale`: bookworm's packages, with a Valid-Until in the past
  * - `bookworm-detached`: bookworm's packages, signed only as Release + Release.gpg (no InRelease)
+ * - `bookworm-labelled`: bookworm-security's packages under a suite name that does not say so, with
+ *   `Label: Debian-Security` (how a release file marks a security suite besides its name)
  */
 export interface AptRepo {
   /** `http://127.0.0.1:<port>/debian`. */
@@ -93,8 +95,9 @@ const SUITES: Record<string, { pool: string; debs: DebSpec[] }> = {
     pool: 'pool/updates/main',
     debs: [
       { name: 'libgrout-demo1', version: '1.0-2', source: 'grout-demo', multiArch: 'same', changelog: LIB_CHANGELOG },
-      { name: 'libgrout-demo-dev', version: '1.0-2', source: 'grout-demo', depends: 'libgrout-demo1 (= 1.0-2)' },
-      { name: 'grout-demo-bin', version: '1.0-2', source: 'grout-demo', depends: 'libgrout-demo1 (>= 1.0-2)' },
+      // Every binary of a source ships the source's changelog (dh_installchangelogs), as in the real archive.
+      { name: 'libgrout-demo-dev', version: '1.0-2', source: 'grout-demo', depends: 'libgrout-demo1 (= 1.0-2)', changelog: LIB_CHANGELOG },
+      { name: 'grout-demo-bin', version: '1.0-2', source: 'grout-demo', depends: 'libgrout-demo1 (>= 1.0-2)', changelog: LIB_CHANGELOG },
       { name: 'grout-demo-tool', version: '1.1-1', depends: 'libgrout-extra1 (>= 0.5)' },
       { name: 'libgrout-extra1', version: '0.5-1' },
     ],
@@ -124,6 +127,7 @@ export async function startAptRepo(): Promise<AptRepo> {
   }
   writeSuite(root, 'bookworm-stale', 'pool/main', { signer: fingerprint, gpg, byHash: false, validUntil: 'Sat, 01 Jan 2000 00:00:00 UTC' });
   writeSuite(root, 'bookworm-detached', 'pool/main', { signer: fingerprint, gpg, byHash: false, detachedOnly: true });
+  writeSuite(root, 'bookworm-labelled', 'pool/updates/main', { signer: fingerprint, gpg, byHash: false, label: 'Debian-Security' });
 
   const faults: AptRepoFaults = { badSignature: false, corruptPackages: false, corruptDebs: false, missing: new Set() };
   const requests: string[] = [];
@@ -228,6 +232,8 @@ interface SuiteOptions {
   byHash: boolean;
   validUntil?: string;
   detachedOnly?: boolean;
+  /** The Label field (default `grout-test`). */
+  label?: string;
 }
 
 function writeSuite(root: string, suite: string, pool: string, options: SuiteOptions): void {
@@ -247,7 +253,7 @@ function writeSuite(root: string, suite: string, pool: string, options: SuiteOpt
   }
   const fields: [string, string][] = [
     ['Origin', 'grout-test'],
-    ['Label', 'grout-test'],
+    ['Label', options.label ?? 'grout-test'],
     ['Suite', suite],
     ['Codename', suite],
     ['Architectures', 'amd64'],

@@ -8,3 +8,4 @@ export { parseRelations, versionSatisfies, type Relation, type RelationGroups } 
 export { changelogCves, changelogCvesFromDeb, gunzipChangelog, type ChangelogCves, type ChangelogCve } from './changelog-cves.js';
 export { httpGet, downloadVerified, type HttpGetOptions } from './http-get.js';
 export { installedDebFromFields, installedDebFromPackage } from './installed-deb.js';
+export { isSecurityRelease, securitySuiteName, securityUpdates, securityWantedFix, type ReleaseIndex, type SecurityUpdate } from './security-suite.js';

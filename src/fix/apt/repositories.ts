@@ -9,6 +9,7 @@ import { KeyringLoader, type NamedKeyFile } from './keyring.js';
 import { fetchPackagesIndex, mergeIndexes, type PackagesIndex } from './packages-index.js';
 import { fetchRelease, type Release } from './release.js';
 import type { PlannedPackage } from './resolve.js';
+import type { ReleaseIndex } from './security-suite.js';
 import { aptSources, type AptSource, type ImageFiles, type SourceIssue } from './sources.js';
 
 export interface AptRepositoryOptions extends HttpGetOptions {
@@ -29,6 +30,8 @@ export interface AptRepositories {
   releases: Release[];
   /** All sources' packages for the architecture (and `all`), merged in source order. */
   index: PackagesIndex;
+  /** Each verified release with its own index, in source order (security suites are told apart by these). */
+  releaseIndexes: ReleaseIndex[];
   /** Non-fatal: unusable source lines, unreadable default keys, components missing for the architecture. */
   issues: SourceIssue[];
 }
@@ -48,6 +51,7 @@ export async function loadAptRepositories(files: ImageFiles, options: AptReposit
   const keyring = new KeyringLoader(files, options.keyrings === undefined ? {} : { keyrings: options.keyrings });
   const releases: Release[] = [];
   const indexes: PackagesIndex[] = [];
+  const releaseIndexes: ReleaseIndex[] = [];
   for (const source of sources) {
     const keys = source.trusted ? [] : await keyring.keysFor(source);
     const release = await fetchRelease(source, keys, options);
@@ -56,11 +60,13 @@ export async function loadAptRepositories(files: ImageFiles, options: AptReposit
       continue;
     }
     releases.push(release);
-    indexes.push(await fetchPackagesIndex(release, options.arch, options));
+    const index = await fetchPackagesIndex(release, options.arch, options);
+    indexes.push(index);
+    releaseIndexes.push({ release, index });
   }
   const index = mergeIndexes(indexes);
   issues.push(...keyring.issues, ...index.issues.map((i) => ({ path: i.where, reason: i.reason })));
-  return { sources, releases, index, issues };
+  return { sources, releases, index, releaseIndexes, issues };
 }
 
 /** Where a planned package is fetched from. */

@@ -64,6 +64,16 @@ describe('real packages from the archive', () => {
 });
 
 describe('packages built with dpkg-deb', () => {
+  it('xz: a read that stops at the first file leaves the decompressor free for the next package', async () => {
+    // xz-decompress serialises its streams on one mutex; a stream abandoned mid-way used to hold it for ever.
+    const big = { path: 'usr/share/demo/noise', content: Buffer.from(Array.from({ length: 3 << 20 }, (_, i) => (i * 2654435761) >>> 24)) };
+    const debs = [1, 2].map((n) =>
+      buildDeb({ name: `grout-early-${n}`, version: '1.0-1', files: [{ path: 'etc/early', content: `${n}\n` }, big], compression: 'xz' }, dir),
+    );
+    for (const deb of debs) expect(await readDebMember(deb, 'etc/early')).toBeDefined();
+    for (const deb of debs) expect(await readDebMember(deb, 'usr/share/demo/absent')).toBeUndefined();
+  }, 30_000);
+
   for (const compression of ['gzip', 'xz', 'zstd', 'none'] as const) {
     it(`${compression}: entries, control, conffiles and scripts`, async () => {
       const deb = buildDeb(

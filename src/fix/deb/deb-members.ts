@@ -74,6 +74,13 @@ export function memberStream(file: string, member: ArMember & { compression: Deb
   }
   const capped = out.pipe(byteCap(maxBytes, where));
   out.on('error', (err) => capped.destroy(err));
+  // A reader that stops early (one member found) destroys only `capped`; the decompressor must be torn down too —
+  // xz-decompress serialises its streams on one mutex that only a finished or cancelled stream releases, so a
+  // forgotten one makes the next .deb read wait forever.
+  capped.on('close', () => {
+    if (!out.readableEnded) out.destroy();
+    if (out !== raw && !raw.readableEnded) raw.destroy();
+  });
   return capped;
 }
 
