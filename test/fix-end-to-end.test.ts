@@ -1,25 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixImage } from '../src/fix/fix-image.js';
 import { fixVexDocument } from '../src/fix/fix-vex.js';
 import { inventory } from '../src/index.js';
-import { importDatabase } from '../src/vulndb/index.js';
-import { aptToolsAvailable, startAptRepo, type AptRepo } from './apt-repo/apt-repo.js';
-import { cachedBuild } from './images/build-cache.js';
-import { debianTestImage, TAG } from './images/debian-image.js';
-import { inChroot } from './images/layered-debian.js';
+import { aptToolsAvailable, type AptRepo } from './apt-repo/apt-repo.js';
+import { OLD_TAG, startFixDemo, type FixDemo } from './fix-demo.js';
 
 /**
  * `grout fix` end to end: a real Debian image in which dpkg installed an old release of a library (grout-demo
  * 1.0-1, from the signed test repository), an advisory saying 1.0-2 fixes CVE-2099-0001, and the signed
  * repository serving 1.0-2 in its security suite on 127.0.0.1. grout must plan, verify, download, patch, write a
  * new image with one more layer, and prove by rescanning that the vulnerability is gone — leaving the input alone.
+ * The demo (image, repository, database) is built by ./fix-demo.ts, shared with the registry test.
  */
-const OLD_TAG = 'old';
+let demo: FixDemo | undefined;
 let repo: AptRepo;
 let work: string;
 let db: string;
@@ -43,52 +39,15 @@ function hashTree(dir: string): string {
 
 beforeAll(async () => {
   if (!aptToolsAvailable()) return;
-  repo = await startAptRepo();
-  work = mkdtempSync(join(tmpdir(), 'grout-fix-e2e-'));
-  keyring = join(work, 'archive.gpg');
-  writeFileSync(keyring, repo.keyring);
-  const base = await debianTestImage();
-  const oldDebs = ['libgrout-demo1_1.0-1', 'libgrout-demo-dev_1.0-1'].map((k) => repo.debs.get(k)!);
-  // The vulnerable image: the Debian test image plus a layer in which dpkg installed the old release.
-  const built = await cachedBuild('debian-fix-demo-v1', (out) => {
-    const layout = join(out, 'layout');
-    const bundle = join(out, 'bundle');
-    cpSync(base.ociLayout, layout, { recursive: true });
-    const quiet = { stdio: ['ignore', 'ignore', 'pipe'] as ['ignore', 'ignore', 'pipe'] };
-    execFileSync('umoci', ['tag', '--image', `${layout}:${TAG}`, OLD_TAG], quiet);
-    execFileSync('umoci', ['unpack', '--image', `${layout}:${OLD_TAG}`, bundle], quiet);
-    const rootfs = join(bundle, 'rootfs');
-    mkdirSync(join(rootfs, 'tmp', 'debs'), { recursive: true });
-    for (const deb of oldDebs) copyFileSync(deb, join(rootfs, 'tmp', 'debs', deb.split('/').pop()!));
-    inChroot(rootfs, ['dpkg -i /tmp/debs/*.deb', 'rm -rf /tmp/debs']);
-    execFileSync('umoci', ['repack', '--image', `${layout}:${OLD_TAG}`, bundle, '--history.created_by', 'RUN dpkg -i libgrout-demo1_1.0-1 libgrout-demo-dev_1.0-1'], quiet);
-    rmSync(bundle, { recursive: true, force: true });
-  });
-  oldLayout = join(built, 'layout');
-  // The advisory, as an OSV record of the Debian 12 ecosystem, imported offline.
-  const osv = join(work, 'osv');
-  mkdirSync(osv);
-  writeFileSync(
-    join(osv, 'DEBIAN-CVE-2099-0001.json'),
-    JSON.stringify({
-      schema_version: '1.6.0',
-      id: 'DEBIAN-CVE-2099-0001',
-      aliases: ['CVE-2099-0001'],
-      modified: '2099-01-02T00:00:00Z',
-      summary: 'heap overflow in the frobnicator',
-      affected: [{ package: { ecosystem: 'Debian:12', name: 'grout-demo' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0-2' }] }] }],
-    }),
-  );
-  db = join(work, 'grout.db');
-  await importDatabase(db, [osv]);
+  demo = await startFixDemo();
+  ({ repo, work, db, oldLayout, keyring } = demo);
 }, 1_800_000);
 
 afterAll(async () => {
-  await repo?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await demo?.stop();
 });
 
-const repos = (): string[] => [`deb ${repo.url} bookworm main`, `deb ${repo.url} bookworm-security main`];
+const repos = (): string[] => demo!.repos();
 
 describe.skipIf(!aptToolsAvailable())('grout fix against a signed APT repository on 127.0.0.1', () => {
   it('--dry-run plans the upgrade from the security suite and writes nothing', async () => {

@@ -6,12 +6,13 @@ import { fixVexDocument } from '../fix/fix-vex.js';
 import { SEVERITY_LEVELS } from '../scan/index.js';
 import { resolveDatabaseSettings } from '../vulndb/index.js';
 import { writeOutput } from './output.js';
+import { addRegistryOptions, registryOptionsFromCli, type RegistryCliOptions } from './registry-options.js';
 import { progressRenderer } from './progress.js';
 
 /** Exit code when a planned fix did not take (the rescan still finds it): the patched image is not trusted. */
 export const EXIT_FIX_INCOMPLETE = 1;
 
-interface FixCliOptions {
+interface FixCliOptions extends RegistryCliOptions {
   out?: string;
   dryRun?: boolean;
   severity?: string;
@@ -26,10 +27,10 @@ interface FixCliOptions {
 
 /** `grout fix <source> --out …`: patch an image from its distribution's signed packages, proven by a rescan. */
 export function fixCommand(sourceHelp: string, setExitCode: (code: number) => void): Command {
-  return new Command('fix')
+  return addRegistryOptions(new Command('fix'))
     .description("patch an image's vulnerable Debian/Ubuntu packages from its own signed archive: one new layer, no Docker daemon, proven by a rescan")
     .argument('<source>', sourceHelp)
-    .option('--out <image>', 'oci:DIR[:tag] | oci-archive:FILE[:tag] | docker-archive:FILE[:repo:tag] (never the input)')
+    .option('--out <image>', 'oci:DIR[:tag] | oci-archive:FILE[:tag] | docker-archive:FILE[:repo:tag] | HOST[:PORT]/REPO:TAG or docker://REPO:TAG to push (never the input)')
     .option('--dry-run', 'print the plan only: what would be upgraded, from where, and what cannot be fixed')
     .option('--severity <list>', `only fix findings of these severities, comma-separated (${SEVERITY_LEVELS.join(',')})`)
     .option('--repo <source...>', 'an apt source line or a mirror URL replacing the image\'s (repeatable)')
@@ -44,12 +45,14 @@ export function fixCommand(sourceHelp: string, setExitCode: (code: number) => vo
       const progress = progressRenderer(opts.quiet === true);
       const severities = opts.severity?.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
       for (const s of severities ?? []) if (!(SEVERITY_LEVELS as readonly string[]).includes(s)) throw new GroutError('E_USAGE', `--severity: unknown value ${JSON.stringify(s)}`);
+      const registry = await registryOptionsFromCli(opts);
       const now = new Date();
       let result: FixResult;
       try {
         result = await fixImage(source, {
           dbPath: settings.dbPath,
           maxAgeHours: settings.maxAgeHours,
+          registry,
           ...(opts.out ? { out: opts.out } : {}),
           ...(opts.dryRun ? { dryRun: true } : {}),
           ...(severities ? { severities: severities as SeverityLevel[] } : {}),
@@ -94,7 +97,9 @@ export function renderFixResult(r: FixResult, dryRun: boolean): string {
     for (const c of cannot) lines.push(`  ${c}`);
   }
   if (r.written !== undefined) {
-    lines.push('', `Wrote ${r.patchedReference} (${r.written.layerCount} layers${r.written.replacedPatchLayer ? ', previous patch layer replaced' : ''}), manifest ${r.written.manifestDigest}`);
+    const pushed = r.written.pushed;
+    const blobs = pushed === undefined ? '' : `; blobs: ${pushed.uploaded} uploaded, ${pushed.mounted} mounted, ${pushed.existing} already there`;
+    lines.push('', `${pushed === undefined ? 'Wrote' : `Pushed ${r.written.path} =`} ${r.patchedReference} (${r.written.layerCount} layers${r.written.replacedPatchLayer ? ', previous patch layer replaced' : ''}${blobs}), manifest ${r.written.manifestDigest}`);
     lines.push(`Rescan: ${r.fixed.length} fixed, ${r.notTaken.length} planned fix(es) not taken, ${r.after?.findings.length ?? 0} findings remain`);
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`);

@@ -10,8 +10,8 @@ import { GroutError } from '../core/errors.js';
 import type { ProgressListener } from '../core/events.js';
 import type { ScanReport, SeverityLevel } from '../core/finding.js';
 import { GROUT_VERSION } from '../grout-version.js';
-import { imageSource, parsePlatform } from '../image/index.js';
-import { writePatchedImage, type WrittenPatchedImage } from '../image/writer/index.js';
+import { imageSource, parsePlatform, type RegistrySourceOptions } from '../image/index.js';
+import { refuseSameImage, writePatchedImage, type WrittenPatchedImage } from '../image/writer/index.js';
 import { scan } from '../scan/index.js';
 import { downloadPlanned, loadAptRepositories, securityUpdates } from './apt/index.js';
 import { resolvePlan, type InstalledDeb, type PlannedPackage, type ResolvedPlan } from './apt/resolve.js';
@@ -30,8 +30,13 @@ export type { ChangelogFixes } from './changelog-fixes.js';
 export interface FixOptions {
   dbPath: string;
   maxAgeHours?: number;
-  /** Where to write the patched image: `oci:dir[:tag]`, `oci-archive:file[:tag]`, `docker-archive:file[:repo:tag]`. */
+  /**
+   * Where to write the patched image: `oci:dir[:tag]`, `oci-archive:file[:tag]`, `docker-archive:file[:repo:tag]`,
+   * or a registry to push to (`host[:port]/repo:tag`, `docker://repo:tag`; never the input's repository:tag).
+   */
   out?: string;
+  /** Credentials, CA and TLS for a registry input and output (`--username`, `--ca-cert`, `--insecure`). */
+  registry?: RegistrySourceOptions;
   /** Plan only: resolve against the repositories, download and write nothing. */
   dryRun?: boolean;
   /** Only fix findings of these severities (default: all). Security-suite updates no such finding asks for are left out. */
@@ -81,6 +86,9 @@ const KEEP = (path: string): boolean => path.startsWith('var/lib/dpkg/') || path
 
 export async function fixImage(source: string, options: FixOptions): Promise<FixResult> {
   if (options.dryRun !== true && options.out === undefined) throw new GroutError('E_USAGE', 'grout fix needs --out (or --dry-run)');
+  // A bad --out, or one naming the input's own repository:tag, is refused before any work.
+  if (options.out !== undefined) refuseSameImage(source, options.out);
+  const registry = options.registry ? { registry: options.registry } : {};
   const now = options.now ?? new Date();
   const stage = options.onStage ?? (() => {});
   const before = await scan(source, {
@@ -89,10 +97,11 @@ export async function fixImage(source: string, options: FixOptions): Promise<Fix
     ...(options.maxAgeHours !== undefined ? { maxAgeHours: options.maxAgeHours } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...registry,
   });
   const wanted = wantedUpgrades(before, options.severities ? { severities: options.severities } : {});
   const platform = options.platform ? parsePlatform(options.platform) : undefined;
-  const image = await imageSource(source).open(platform ? { platform } : {});
+  const image = await imageSource(source, registry).open(platform ? { platform } : {});
   const work = await mkdtemp(join(tmpdir(), 'grout-fix-'));
   try {
     stage('reading the dpkg database and apt sources of the image');
@@ -135,11 +144,12 @@ export async function fixImage(source: string, options: FixOptions): Promise<Fix
       summary: layer.changes.map((c) => `${c.package} ${c.from ?? '(new)'} → ${c.to}`).join(', '),
       created: now,
       groutVersion: GROUT_VERSION,
+      ...registry,
     });
     result.written = written;
     result.patchedReference = readBackReference(written);
     stage('scanning the patched image');
-    const after = await scan(result.patchedReference, { dbPath: options.dbPath, now, cache: true });
+    const after = await scan(result.patchedReference, { dbPath: options.dbPath, now, cache: true, ...registry });
     result.after = after;
     compareScans(result, resolved);
     return result;
@@ -226,6 +236,9 @@ function readBackReference(written: WrittenPatchedImage): string {
       return `oci-archive:${written.path}${written.tag ? `:${written.tag}` : ''}`;
     case 'docker-archive':
       return `docker-archive:${written.path}`;
+    case 'registry':
+      // By digest: the rescan reads exactly what was pushed, whatever the tag points at by then.
+      return written.pushed?.reference ?? written.path;
   }
 }
 

@@ -18,6 +18,9 @@ import { join } from 'node:path';
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 export const USER = 'grout';
 export const PASSWORD = 'Sup3r-S3cret-pw';
+/** A user the token server gives pull access only (token mode): for "may pull, may not push". */
+export const READER = 'reader';
+export const READER_PASSWORD = 'Read-0nly-pw';
 /** An OAuth2 refresh token the token server accepts (as `identitytoken` in a docker config). */
 export const REFRESH_TOKEN = 'refresh-7f3a9c0e5b';
 
@@ -33,6 +36,8 @@ export interface TestRegistry {
   caCert?: string;
   /** The token server (token mode): how many token requests it answered, by flow. */
   tokenRequests?: { get: number; post: number };
+  /** The token server (token mode): every scope asked for, with the user who asked (`reader repository:a:pull`). */
+  tokenScopes?: string[];
   /**
    * Push an image from an OCI layout reference (`oci:DIR:tag`) to `repo:tag` with skopeo. Asynchronous: the token
    * server answers skopeo from this very process.
@@ -79,7 +84,12 @@ function selfSigned(dir: string, name: string): { cert: string; key: string } {
   return { cert, key };
 }
 
-export async function startRegistry(mode: RegistryMode): Promise<TestRegistry> {
+export interface RegistryOptions {
+  /** `http.relativeurls`: answer upload `Location`s as paths rather than absolute URLs. */
+  relativeUrls?: boolean;
+}
+
+export async function startRegistry(mode: RegistryMode, options: RegistryOptions = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), `grout-registry-${mode}-`));
   const storage = join(dir, 'storage');
   const port = await freePort();
@@ -98,6 +108,7 @@ export async function startRegistry(mode: RegistryMode): Promise<TestRegistry> {
     'http:',
     `  addr: ${host}`,
     `  secret: ${randomBytes(16).toString('hex')}`,
+    ...(options.relativeUrls ? ['  relativeurls: true'] : []),
   ];
   let caCert: string | undefined;
   let token: TokenServer | undefined;
@@ -127,7 +138,7 @@ export async function startRegistry(mode: RegistryMode): Promise<TestRegistry> {
     host,
     storage,
     ...(caCert ? { caCert } : {}),
-    ...(token ? { tokenRequests: token.requests } : {}),
+    ...(token ? { tokenRequests: token.requests, tokenScopes: token.scopes } : {}),
     push(source, destination, extra = []) {
       const creds = mode === 'plain' ? [] : ['--dest-creds', `${USER}:${PASSWORD}`];
       const args = ['copy', '--quiet', '--dest-tls-verify=false', ...creds, ...extra, source, `docker://${host}/${destination}`];
@@ -194,6 +205,7 @@ const TOKEN_ISSUER = 'grout-test-issuer';
 interface TokenServer {
   realm: string;
   requests: { get: number; post: number };
+  scopes: string[];
   stop(): Promise<void>;
 }
 
@@ -206,12 +218,15 @@ async function startTokenServer(signing: { cert: string; key: string }): Promise
   const key = createPrivateKey(readFileSync(signing.key));
   const der = new X509Certificate(readFileSync(signing.cert)).raw.toString('base64');
   const requests = { get: 0, post: 0 };
+  const asked: string[] = [];
   const issue = (res: ServerResponse, user: string | undefined, scopes: string[]): void => {
     const now = Math.floor(Date.now() / 1000);
+    for (const s of scopes) asked.push(`${user ?? 'anonymous'} ${s}`);
     const access = user
       ? scopes.flatMap((s) => {
           const [type, name, actions] = [s.split(':')[0], s.split(':').slice(1, -1).join(':'), s.split(':').at(-1)];
-          return type && name && actions ? [{ type, name, actions: actions.split(',') }] : [];
+          const granted = actions?.split(',').filter((a) => user !== READER || a === 'pull') ?? [];
+          return type && name && granted.length ? [{ type, name, actions: granted }] : [];
         })
       : [];
     const header = { typ: 'JWT', alg: 'RS256', x5c: [der] };
@@ -236,7 +251,7 @@ async function startTokenServer(signing: { cert: string; key: string }): Promise
       const auth = req.headers.authorization;
       if (!auth) return issue(res, undefined, scopes);
       const [user, pass] = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
-      return user === USER && pass === PASSWORD ? issue(res, user, scopes) : deny(res);
+      return (user === USER && pass === PASSWORD) || (user === READER && pass === READER_PASSWORD) ? issue(res, user, scopes) : deny(res);
     }
     if (req.method === 'POST') {
       requests.post++;
@@ -258,6 +273,7 @@ async function startTokenServer(signing: { cert: string; key: string }): Promise
   return {
     realm: `http://127.0.0.1:${port}/token`,
     requests,
+    scopes: asked,
     stop: () => close(server),
   };
 }
@@ -287,6 +303,8 @@ export interface ProxyRules {
   unavailable?: { path: RegExp; times: number };
   /** For the first N full (non-Range) GETs whose path matches, send this many body bytes and then cut the connection. */
   cut?: { path: RegExp; times: number; afterBytes: number };
+  /** Refuse every request of this method whose path matches with this status and a distribution error body. */
+  refuse?: { method: string; path: RegExp; status: number; code: string };
 }
 
 export interface TestProxy {
@@ -300,6 +318,7 @@ export interface TestProxy {
 export async function startProxy(upstream: string, rules: ProxyRules): Promise<TestProxy> {
   const log: TestProxy['log'] = [];
   const counts = { tooMany: 0, unavailable: 0, cut: 0 };
+  let host = '';
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     const entry = { method: req.method ?? 'GET', path, ...(req.headers.range ? { range: req.headers.range } : {}), status: 0 };
@@ -308,6 +327,11 @@ export async function startProxy(upstream: string, rules: ProxyRules): Promise<T
       counts.tooMany++;
       entry.status = 429;
       return void res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}');
+    }
+    if (rules.refuse && req.method === rules.refuse.method && rules.refuse.path.test(path)) {
+      entry.status = rules.refuse.status;
+      req.resume();
+      return void res.writeHead(rules.refuse.status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: rules.refuse.code, message: 'refused by the test proxy' }] }));
     }
     if (rules.unavailable && rules.unavailable.path.test(path) && counts.unavailable < rules.unavailable.times) {
       counts.unavailable++;
@@ -318,7 +342,10 @@ export async function startProxy(upstream: string, rules: ProxyRules): Promise<T
     if (cut) counts.cut++;
     const upstreamReq = request(`http://${upstream}${path}`, { method: req.method, headers: { ...req.headers, host: upstream } }, (up) => {
       entry.status = up.statusCode ?? 0;
-      res.writeHead(up.statusCode ?? 502, up.headers);
+      // Absolute Locations (upload URLs) name the upstream: point them back at the proxy, as a real proxy would.
+      const location = up.headers.location;
+      const headers = location?.startsWith(`http://${upstream}/`) ? { ...up.headers, location: `http://${host}${location.slice(`http://${upstream}`.length)}` } : up.headers;
+      res.writeHead(up.statusCode ?? 502, headers);
       if (!cut) return void up.pipe(res);
       let sent = 0;
       up.on('data', (chunk: Buffer) => {
@@ -337,5 +364,6 @@ export async function startProxy(upstream: string, rules: ProxyRules): Promise<T
     req.pipe(upstreamReq);
   });
   const port = await listen(server);
-  return { host: `127.0.0.1:${port}`, log, stop: () => close(server) };
+  host = `127.0.0.1:${port}`;
+  return { host, log, stop: () => close(server) };
 }

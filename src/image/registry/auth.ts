@@ -50,14 +50,16 @@ export class RegistryAuth {
     throw new GroutError('E_REGISTRY_AUTH', `${this.domain} asks for authentication grout does not speak (${challenges.map((c) => c.scheme).join(', ') || 'no WWW-Authenticate header'})`);
   }
 
-  /** The error for a request still refused after authenticating. */
-  refused(status: number, what: string, credentials = this.credentials ?? undefined): GroutError {
+  /** The error for a request still refused after authenticating; `access` says what was asked (pull, or push). */
+  refused(status: number, what: string, access: 'pull' | 'push' = 'pull'): GroutError {
+    const credentials = this.credentials ?? undefined;
     if (credentials) {
-      return new GroutError('E_REGISTRY_AUTH', `${this.domain} refused access to ${what} for ${who(credentials)} (HTTP ${status})`, {
-        hint: 'check the user name and password, and that this account may pull this repository',
+      const message = access === 'push' ? `${this.domain} refused to let ${who(credentials)} push to ${what} (HTTP ${status})` : `${this.domain} refused access to ${what} for ${who(credentials)} (HTTP ${status})`;
+      return new GroutError('E_REGISTRY_AUTH', message, {
+        hint: access === 'push' ? 'this account (or its token) may pull but not push this repository: ask for push access, or choose another --out' : 'check the user name and password, and that this account may pull this repository',
       });
     }
-    return new GroutError('E_REGISTRY_AUTH', `${this.domain} refused anonymous access to ${what} (HTTP ${status}): access denied, or the repository does not exist`, {
+    return new GroutError('E_REGISTRY_AUTH', `${this.domain} refused anonymous ${access === 'push' ? 'push to' : 'access to'} ${what} (HTTP ${status}): access denied, or the repository does not exist`, {
       hint: 'log in: --username NAME --password-stdin, GROUT_REGISTRY_USERNAME/GROUT_REGISTRY_PASSWORD, or docker login',
     });
   }
@@ -85,8 +87,10 @@ export class RegistryAuth {
     }
     if (realm.protocol !== 'https:' && realm.protocol !== 'http:') throw new GroutError('E_REGISTRY_AUTH', `${this.domain}: token realm ${redactUrl(realm)} is not http(s)`);
     const plainRefused = realm.protocol === 'http:' && !this.allowPlainHttp(realm);
-    // Ask for what the registry says it needs, and for our own scope when it names none.
-    const scopes = [...new Set([challenge.params['scope'] ?? scope].flatMap((s) => s.split(' ')).filter(Boolean))];
+    // Ask for what the registry says it needs and for our own scopes too (space-separated; a push asks for
+    // `repository:<name>:pull,push` and, for a cross-repository mount, `repository:<from>:pull`), so one token
+    // serves every request of the operation.
+    const scopes = [...new Set([challenge.params['scope'] ?? '', scope].flatMap((s) => s.split(' ')).filter(Boolean))];
     const service = challenge.params['service'];
     const sendSecrets = credentials !== undefined && !plainRefused;
     if (credentials && plainRefused) {

@@ -1,5 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { rootCertificates } from 'node:tls';
 import { GroutError } from '../../core/errors.js';
 import { redactUrl } from './redact.js';
@@ -19,11 +21,18 @@ export interface HttpOptions {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  /** Bytes in memory, or a stream of exactly `length` bytes (a blob upload read from disk: bounded memory). */
+  body?: string | Buffer | StreamBody;
   signal?: AbortSignal;
+}
+
+/** A request body streamed from disk; `open` is called once per attempt, so a retry sends it again. */
+export interface StreamBody {
+  length: number;
+  open: () => Readable;
 }
 
 export interface HttpResponse {
@@ -58,7 +67,12 @@ export class HttpClient {
     const send = secure ? httpsRequest : httpRequest;
     return new Promise<HttpResponse>((resolve, reject) => {
       const headers: Record<string, string> = { 'user-agent': 'grout', ...(req.headers ?? {}) };
-      if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+      const body = req.body;
+      const streamed = isStreamBody(body) ? body : undefined;
+      const inMemory = isStreamBody(body) ? undefined : body;
+      if (streamed !== undefined) headers['content-length'] = String(streamed.length);
+      else if (inMemory !== undefined) headers['content-length'] = String(Buffer.byteLength(inMemory));
+      else if (req.method === 'PUT' || req.method === 'PATCH' || req.method === 'POST') headers['content-length'] = '0';
       const outgoing = send(
         url,
         {
@@ -74,7 +88,15 @@ export class HttpClient {
       );
       outgoing.setTimeout(this.timeoutMs, () => outgoing.destroy(new Error(`no answer for ${this.timeoutMs / 1000} s`)));
       outgoing.on('error', (err) => reject(err instanceof GroutError || isAbort(err) ? err : networkError(url, err)));
-      outgoing.end(req.body);
+      if (streamed === undefined) {
+        outgoing.end(inMemory);
+        return;
+      }
+      // A body stream that fails (the file went away) aborts the request; pipeline ends it otherwise.
+      pipeline(streamed.open(), outgoing).catch((err: unknown) => {
+        outgoing.destroy();
+        reject(err instanceof GroutError || isAbort(err) ? err : networkError(url, err));
+      });
     });
   }
 
@@ -87,6 +109,10 @@ export class HttpClient {
 /** A custom CA is added to, not instead of, the trusted roots (a registry behind a proxy still uses both). */
 function withSystemCas(ca: string | Buffer): (string | Buffer)[] {
   return [...rootCertificates, ca];
+}
+
+function isStreamBody(body: HttpRequest['body']): body is StreamBody {
+  return body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
 }
 
 function isAbort(err: unknown): boolean {

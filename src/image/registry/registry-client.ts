@@ -7,7 +7,7 @@ import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '
 import { RegistryAuth, headerValue } from './auth.js';
 import { resolveCredentials, type CredentialOptions } from './credentials.js';
 import { DOCKER_HUB } from './docker-reference.js';
-import { discardBody, HttpClient, networkError, readBody, type HttpResponse } from './http.js';
+import { discardBody, HttpClient, networkError, readBody, type HttpRequest, type HttpResponse } from './http.js';
 import { redactText, redactUrl } from './redact.js';
 import { DEFAULT_RETRY, parseRetryAfter, RETRYABLE_STATUS, retryDelay, sleep, type RetryPolicy } from './retry.js';
 
@@ -65,7 +65,7 @@ export class RegistryClient {
    */
   async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
     const what = `${this.domain}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
-    const res = await this.send(repository, `manifests/${reference}`, { accept: MANIFEST_ACCEPT }, what, signal);
+    const res = await this.send(repository, `manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT }, ...(signal ? { signal } : {}) }, what);
     if (res.status !== 200) throw await this.failure(res, what, 'manifest');
     const bytes = await readBody(res, MAX_JSON_BYTES);
     const byDigest = reference.includes(':');
@@ -88,11 +88,11 @@ export class RegistryClient {
   async openBlob(repository: string, digest: string, offset: number, signal?: AbortSignal): Promise<BlobBody> {
     const what = `${this.domain}/${repository}@${digest}`;
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    let res = await this.send(repository, `blobs/${digest}`, headers, what, signal);
+    let res = await this.send(repository, `blobs/${digest}`, { headers, ...(signal ? { signal } : {}) }, what);
     if (res.status === 416 && offset > 0) {
       // Our partial copy is no prefix of this blob: start over.
       discardBody(res);
-      res = await this.send(repository, `blobs/${digest}`, {}, what, signal);
+      res = await this.send(repository, `blobs/${digest}`, signal ? { signal } : {}, what);
     }
     if (res.status === 200) return { start: 0, body: guardBody(res) };
     if (res.status === 206) {
@@ -110,11 +110,18 @@ export class RegistryClient {
     this.http.close();
   }
 
-  /** One API call with authentication, retries and redirects; resolves with the final answer (not 401/429/5xx). */
-  private async send(repository: string, path: string, headers: Record<string, string>, what: string, signal?: AbortSignal): Promise<HttpResponse> {
+  /**
+   * One API call with authentication, retries and redirects; resolves with the final answer (not 401/429/5xx).
+   * `target` is a path below `/v2/<repository>/`, or a full URL (an upload location the registry handed out).
+   * Pulls ask for `repository:<name>:pull`; pushes pass their own scopes. Only GET and HEAD follow redirects.
+   */
+  async send(repository: string, target: string | URL, options: SendOptions, what: string): Promise<HttpResponse> {
+    const { signal } = options;
+    const method = options.method ?? 'GET';
     const base = await this.baseUrl(signal);
-    const scope = `repository:${repository}:pull`;
-    let url = new URL(`/v2/${repository}/${path}`, base);
+    const scope = (options.scopes ?? [`repository:${repository}:pull`]).join(' ');
+    const access = scope.includes(',push') ? 'push' : 'pull';
+    let url = typeof target === 'string' ? new URL(`/v2/${repository}/${target}`, base) : target;
     let answered = false;
     let redirects = 0;
     let attempt = 0;
@@ -123,7 +130,13 @@ export class RegistryClient {
       const authorization = sameHost ? this.auth.header(scope) : undefined;
       let res: HttpResponse;
       try {
-        res = await this.http.request({ method: 'GET', url, headers: { ...headers, ...(authorization ? { authorization } : {}) }, ...(signal ? { signal } : {}) });
+        res = await this.http.request({
+          method,
+          url,
+          headers: { ...(options.headers ?? {}), ...(authorization ? { authorization } : {}) },
+          ...(options.body !== undefined ? { body: options.body } : {}),
+          ...(signal ? { signal } : {}),
+        });
       } catch (err) {
         if (!isGroutError(err) || err.code !== 'E_NETWORK' || attempt + 1 >= this.retry.attempts || signal?.aborted) throw err;
         await sleep(retryDelay(attempt++, undefined, this.retry), signal);
@@ -140,7 +153,7 @@ export class RegistryClient {
         await sleep(wait, signal);
         continue;
       }
-      if (res.status >= 300 && res.status < 400 && res.headers.location) {
+      if ((method === 'GET' || method === 'HEAD') && res.status >= 300 && res.status < 400 && res.headers.location) {
         discardBody(res);
         if (++redirects > MAX_REDIRECTS) throw new GroutError('E_NETWORK', `${what}: more than ${MAX_REDIRECTS} redirects`);
         const next = new URL(res.headers.location, url);
@@ -152,7 +165,7 @@ export class RegistryClient {
       }
       if ((res.status === 401 || res.status === 403) && sameHost) {
         discardBody(res);
-        throw this.auth.refused(res.status, what);
+        throw this.auth.refused(res.status, what, access);
       }
       return res;
     }
@@ -187,7 +200,7 @@ export class RegistryClient {
   }
 
   /** Turn a final non-success answer into the error it means. */
-  private async failure(res: HttpResponse, what: string, kind: 'manifest' | 'blob'): Promise<GroutError> {
+  async failure(res: HttpResponse, what: string, kind: 'manifest' | 'blob'): Promise<GroutError> {
     const body = await readBody(res, 64 * 1024).catch(() => Buffer.alloc(0));
     const errors = registryErrors(body);
     const codes = new Set(errors.map((e) => e.code));
@@ -203,6 +216,16 @@ export class RegistryClient {
     }
     return new GroutError('E_NETWORK', `${what}: the registry answered HTTP ${res.status}${detail}`);
   }
+}
+
+/** How one API call is made: method, headers, body, and the token scopes it needs. */
+export interface SendOptions {
+  method?: HttpRequest['method'];
+  headers?: Record<string, string>;
+  body?: HttpRequest['body'];
+  /** Token scopes; default `repository:<name>:pull`. */
+  scopes?: readonly string[];
+  signal?: AbortSignal;
 }
 
 interface RegistryErrorEntry {

@@ -68,7 +68,8 @@ export async function openRegistryImage(
   }
 }
 
-async function resolvePlatform(
+/** Follow an index to the manifest of the wanted platform (or the only one). */
+export async function resolvePlatform(
   client: RegistryClient,
   image: DockerReference,
   top: FetchedManifest,
@@ -92,7 +93,7 @@ function knownType(mediaType: string): string {
 }
 
 /** A config: through the blob cache too, so a rescan needs the manifest only. */
-async function fetchSmallBlob(client: RegistryClient, cache: BlobCache, repository: string, digest: string, size: number | undefined, signal?: AbortSignal): Promise<Buffer> {
+export async function fetchSmallBlob(client: RegistryClient, cache: BlobCache, repository: string, digest: string, size: number | undefined, signal?: AbortSignal): Promise<Buffer> {
   if (size !== undefined && size > MAX_JSON_BYTES) throw new GroutError('E_TOO_LARGE', `config ${digest} is ${size} bytes, more than the ${MAX_JSON_BYTES} allowed`);
   const path = await cache.fetch(digest, (offset, s) => client.openBlob(repository, digest, offset, s), {
     ...(size !== undefined ? { size } : {}),

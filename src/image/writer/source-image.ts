@@ -1,15 +1,20 @@
 /**
  * The source image as stored, for rewriting: its config JSON, its layer blobs (as bytes on disk, never changed)
- * and its manifest digest. docker-archive, OCI layout and OCI archive sources.
+ * and its manifest digest. docker-archive, OCI layout and OCI archive sources, and registry images (their blobs
+ * fetched into the blob cache).
  */
 import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { GroutError } from '../../core/errors.js';
 import { DirFs, TarFs, type BlobFs } from '../blob-fs.js';
-import { asArray, asObject, optionalString, readJsonBlob } from '../json-blob.js';
+import { asArray, asObject, optionalString, parseJson, readJsonBlob } from '../json-blob.js';
 import { choosePlatform, parseDescriptor, parseIndex, type Descriptor } from '../manifest.js';
 import { blobPath } from '../oci-layout.js';
 import type { Platform } from '../platform.js';
 import { parseSourceReference } from '../reference.js';
+import type { DockerReference } from '../registry/docker-reference.js';
+import type { RegistrySourceOptions } from '../registry/registry-source.js';
+import { fetchStoredImage } from '../registry/stored-image.js';
 
 export const PATCH_LAYER_ANNOTATION = 'dev.grout.patch-layer';
 export const PATCH_HISTORY_PREFIX = 'grout fix:';
@@ -39,18 +44,19 @@ export interface SourceImage {
   annotations: Record<string, string>;
   /** RepoTags of a docker-archive entry; the ref.name of an OCI one. */
   tags: string[];
+  /** Where a registry source lives: a push to the same registry mounts its layers instead of uploading them. */
+  origin?: DockerReference;
 }
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
-/** Open `reference` (docker-archive:, oci:, oci-archive:) for rewriting. */
-export async function readSourceImage(reference: string, platform?: Platform): Promise<SourceImage> {
+/** Open `reference` (docker-archive:, oci:, oci-archive:, or a registry reference) for rewriting. */
+export async function readSourceImage(reference: string, platform?: Platform, registry?: RegistrySourceOptions): Promise<SourceImage> {
   const spec = parseSourceReference(reference);
-  if (spec.transport === 'rootfs' || spec.transport === 'registry') {
-    throw new GroutError('E_USAGE', `${reference}: a patched image can be written from docker-archive:, oci: or oci-archive: sources`, {
-      hint: 'copy the image to an OCI layout first (skopeo copy docker://… oci:dir:tag)',
-    });
+  if (spec.transport === 'rootfs') {
+    throw new GroutError('E_USAGE', `${reference}: a patched image can be written from docker-archive:, oci:, oci-archive: or registry sources, not a root file system`);
   }
+  if (spec.transport === 'registry') return readRegistry(reference, spec.image, platform, registry ?? {});
   const st = await stat(spec.path).catch(() => undefined);
   if (st === undefined) throw new GroutError('E_IMAGE_NOT_FOUND', `${spec.path}: no such file or directory`, { file: spec.path });
   const fs: BlobFs = spec.transport === 'oci' ? new DirFs(spec.path) : await TarFs.open(spec.path);
@@ -91,6 +97,24 @@ async function readOci(fs: BlobFs, reference: string, location: string, tag: str
     if (typeof raw === 'object' && raw !== null) for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') annotations[k] = v;
     return { reference, location, fs, config: configJson, layers, manifestDigest: chosen.digest, annotations, tags: refName === undefined ? [] : [refName] };
   }
+}
+
+async function readRegistry(reference: string, image: DockerReference, platform: Platform | undefined, options: RegistrySourceOptions): Promise<SourceImage> {
+  const stored = await fetchStoredImage(image, options, platform);
+  const where = `${image.domain}/${image.path}@${stored.manifestDigest}`;
+  const config = asObject(parseJson(stored.config, `${where} config`), `${where} config`, 'the config');
+  const diffIds = diffIdsOf(config, `${where} config`);
+  if (stored.layers.length !== diffIds.length) throw new GroutError('E_IMAGE_FORMAT', `${where}: ${stored.layers.length} layers but ${diffIds.length} diff_ids`);
+  // The blob cache is one flat directory of files named by their hex digest.
+  const fs = new DirFs(dirname(stored.cache.pathOf(stored.configDigest)));
+  const layers = await Promise.all(
+    stored.layers.map(async ({ descriptor, size, file }, i) => {
+      const path = basename(file);
+      return { path, diffId: diffIds[i]!, digest: descriptor.digest, compressed: await compressionOf(fs, path, descriptor.mediaType), mediaType: descriptor.mediaType, size, annotations: descriptor.annotations };
+    }),
+  );
+  const tags = image.tag !== undefined ? [image.tag] : [];
+  return { reference, location: reference, fs, config, layers, manifestDigest: stored.manifestDigest, annotations: stored.annotations, tags, origin: image };
 }
 
 async function readDockerArchive(fs: BlobFs, reference: string, location: string, tag: string | undefined, index: number | undefined): Promise<SourceImage> {

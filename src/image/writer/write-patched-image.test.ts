@@ -36,7 +36,16 @@ describe('parseOutputReference', () => {
     ['docker-archive:o.tar:app:fixed', { format: 'docker-archive', path: 'o.tar', tag: 'app:fixed' }],
     ['docker-archive:o.tar:app', { format: 'docker-archive', path: 'o.tar', tag: 'app:latest' }],
   ])('%s', (text, spec) => expect(parseOutputReference(text)).toEqual(spec));
-  it.each(['registry.example:5000/app', 'oci:', 'oci:dir:bad tag'])('rejects %s', (text) => expect(() => parseOutputReference(text)).toThrow(/oci|path|tag/));
+  it.each([
+    ['registry.example:5000/app', 'registry.example:5000/app:latest'],
+    ['127.0.0.1:5000/team/app:patched', '127.0.0.1:5000/team/app:patched'],
+    ['localhost/app:1', 'localhost/app:1'],
+    ['docker://app:patched', 'docker.io/library/app:patched'],
+    ['docker://me/app', 'docker.io/me/app:latest'],
+  ])('%s is a registry output', (text, reference) => expect(parseOutputReference(text)).toMatchObject({ format: 'registry', reference }));
+  it.each(['oci:', 'oci:dir:bad tag', 'app:patched', 'me/app:patched', './out', '/tmp/out', `127.0.0.1:5000/app@sha256:${'a'.repeat(64)}`, 'docker://Bad/Name'])('rejects %s', (text) =>
+    expect(() => parseOutputReference(text)).toThrow(expect.objectContaining({ code: 'E_USAGE' })),
+  );
 });
 
 describe('writePatchedImage', () => {

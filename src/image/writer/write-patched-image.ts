@@ -9,7 +9,9 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { GroutError } from '../../core/errors.js';
 import type { Platform } from '../platform.js';
 import { OCI_MANIFEST, ociLayerMediaType, patchedConfig, patchedManifest, patchLayerAnnotations, type LayerDescriptor } from './image-json.js';
-import { parseOutputReference, type OutputSpec } from './output-reference.js';
+import type { RegistrySourceOptions } from '../registry/registry-source.js';
+import { parseOutputReference, type FileOutputSpec, type OutputSpec } from './output-reference.js';
+import { pushPatchedImage, refuseSameImage, type PushCounts } from './push-patched-image.js';
 import { keptLayerCount, readSourceImage, type SourceImage } from './source-image.js';
 import { blobFile, copyBlob, copyLocalFile, packDirectory, writeBlob, writeUncompressed } from './stage-files.js';
 
@@ -22,12 +24,14 @@ export interface PatchLayerBlob {
 }
 
 export interface WritePatchedImageInput {
-  /** The image being patched: `docker-archive:…`, `oci:…` or `oci-archive:…`. */
+  /** The image being patched: `docker-archive:…`, `oci:…`, `oci-archive:…` or a registry reference. */
   source: string;
   platform?: Platform;
   layer: PatchLayerBlob;
-  /** `oci:dir[:tag]`, `oci-archive:file[:tag]`, `docker-archive:file[:repo:tag]`. */
+  /** `oci:dir[:tag]`, `oci-archive:file[:tag]`, `docker-archive:file[:repo:tag]`, or `host/repo:tag` to push to. */
   out: string | OutputSpec;
+  /** Credentials, CA and TLS for a registry source or output. */
+  registry?: RegistrySourceOptions;
   /** Goes into the history entry: `grout fix: <summary>`. */
   summary: string;
   created: Date;
@@ -36,6 +40,7 @@ export interface WritePatchedImageInput {
 
 export interface WrittenPatchedImage {
   format: OutputSpec['format'];
+  /** The file or directory written, or the `host/repo:tag` pushed. */
   path: string;
   manifestDigest: string;
   configDigest: string;
@@ -43,6 +48,8 @@ export interface WrittenPatchedImage {
   /** A previous grout patch layer was dropped. */
   replacedPatchLayer: boolean;
   tag?: string;
+  /** A pushed image: `host/repo@sha256:…`, and how many blobs were uploaded, mounted, or already there. */
+  pushed?: { reference: string } & PushCounts;
 }
 
 /**
@@ -53,10 +60,24 @@ export interface WrittenPatchedImage {
  */
 export async function writePatchedImage(input: WritePatchedImageInput): Promise<WrittenPatchedImage> {
   const out = typeof input.out === 'string' ? parseOutputReference(input.out) : input.out;
-  const source = await readSourceImage(input.source, input.platform);
-  await refuseInput(source.location, out.path);
+  refuseSameImage(input.source, out);
+  const source = await readSourceImage(input.source, input.platform, input.registry);
   const kept = keptLayerCount(source);
   const replacing = kept < source.layers.length;
+  if (out.format === 'registry') {
+    const pushed = await pushPatchedImage({ source, kept, replacing, layer: input.layer, out, summary: input.summary, created: input.created, groutVersion: input.groutVersion, ...(input.registry ? { registry: input.registry } : {}) });
+    return {
+      format: 'registry',
+      path: out.reference,
+      manifestDigest: pushed.manifestDigest,
+      configDigest: pushed.configDigest,
+      layerCount: kept + 1,
+      replacedPatchLayer: replacing,
+      tag: out.image.tag,
+      pushed: { reference: pushed.digestReference, ...pushed.counts },
+    };
+  }
+  if (source.origin === undefined) await refuseInput(source.location, out.path);
   const target = resolve(out.path);
   await mkdir(dirname(target), { recursive: true });
   const stage = await mkdtemp(join(dirname(target), `.${basename(target)}.grout-`));
@@ -84,7 +105,7 @@ async function stageImage(
   kept: number,
   replacing: boolean,
   input: WritePatchedImageInput,
-  out: OutputSpec,
+  out: FileOutputSpec,
 ): Promise<{ manifestDigest: string; configDigest: string }> {
   const uncompressed = out.format === 'docker-archive';
   const descriptors: LayerDescriptor[] = [];
@@ -141,7 +162,7 @@ async function stageImage(
 }
 
 /** Without a tag in the output reference: the source's own (a RepoTag for docker-archive, ref.name for OCI). */
-function defaultTag(source: SourceImage, format: OutputSpec['format']): string | undefined {
+function defaultTag(source: SourceImage, format: FileOutputSpec['format']): string | undefined {
   if (format === 'docker-archive') return source.tags.find((t) => t.includes(':'));
   return source.tags.find((t) => !t.includes(':')) ?? source.tags.map((t) => t.slice(t.lastIndexOf(':') + 1))[0];
 }
