@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheStatus, cleanCache, openLayerCache, pruneCache } from './cache-admin.js';
+import { cacheStatus, cleanCache, openInventoryCache, openLayerCache, pruneCache } from './cache-admin.js';
 import { LayerCache, listLayerCache } from './layer-cache.js';
 
 const work = mkdtempSync(join(tmpdir(), 'grout-cache-admin-'));
@@ -62,6 +62,22 @@ describe('the cache as a whole', () => {
     expect(tight.blobs.removed).toBe(1);
     expect(tight.layers.removed).toBe(1);
     expect((await cacheStatus(root)).totalBytes).toBeLessThan(layerBytes);
+  });
+
+  it('counts, prunes (after blobs, before layer results) and cleans image inventories', async () => {
+    const root = freshRoot();
+    const images = openInventoryCache({ root, env: {} })!;
+    await images.put('a'.repeat(64), Buffer.from('inventory a'.repeat(100)));
+    const layerBytes = await addLayerResults(root, 1);
+    const status = await cacheStatus(root);
+    expect(status.images).toMatchObject({ entries: 1, dir: join(root, 'images') });
+    expect(status.totalBytes).toBe(layerBytes + status.images.bytes);
+    const pruned = await pruneCache(layerBytes, root);
+    expect(pruned).toMatchObject({ images: { removed: 1 }, layers: { removed: 0 }, totalBytes: layerBytes });
+    await images.put('b'.repeat(64), Buffer.from('inventory b'));
+    expect(await cleanCache(root)).toMatchObject({ images: { removed: 1 }, layers: { removed: 1 }, totalBytes: 0 });
+    expect(openInventoryCache({ root, env: { GROUT_NO_CACHE: '1' } })).toBeUndefined();
+    expect(openInventoryCache({ root, enabled: false, env: {} })).toBeUndefined();
   });
 
   it('cleans everything', async () => {

@@ -98,9 +98,9 @@ export interface LayerCacheOptions {
 }
 
 const ENTRY_SUFFIX = '.gz';
-const TEMP_MARK = '.tmp-';
+export const TEMP_MARK = '.tmp-';
 /** A temporary file this old was left by a process that died mid-write. */
-const STALE_TEMP_MS = 60 * 60 * 1000;
+export const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Largest entry read back; layer results are a few MB, this bounds a damaged or hostile one. */
 const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
 const MAGIC = 'grout-layer-result 2\n';
@@ -125,7 +125,8 @@ async function unwrap(stored: Buffer, diffId: string, key: string): Promise<Buff
   }
 }
 
-async function writeAtomically(file: string, parts: readonly Buffer[]): Promise<void> {
+/** Write a file whole or not at all: a temporary file beside it, renamed into place (readers never see half). */
+export async function writeAtomically(file: string, parts: readonly Buffer[]): Promise<void> {
   const dir = join(file, '..');
   const temp = `${file}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
   for (let attempt = 0; ; attempt++) {

@@ -12,6 +12,7 @@ import { identityKey, packageFrom } from './package-identity.js';
 import { resolveDependencies } from './relationships.js';
 import { decodeScannedLayer, encodeScannedLayer, LayerCodecError } from './layer-codec.js';
 import { isCacheableLayer, layerResultKey, passFingerprint, type LayerResultStore } from './layer-results.js';
+import { cachedInventory, inventoryResultKey, storeInventory, type InventoryResultStore } from './inventory-results.js';
 import { Gate, scanLayer, type FileSelection, type FileSelector, type ScannedLayer } from './scan-layer.js';
 
 export interface CatalogOptions {
@@ -27,6 +28,13 @@ export interface CatalogOptions {
    * downloaded); one not found is read and stored. Root file system sources are never cached. Default: none.
    */
   layerResults?: LayerResultStore;
+  /**
+   * Whole inventories of images seen before, keyed by their layers, config and the pass fingerprint: a hit returns
+   * the stored inventory (with this image's description) without reading or merging any layer. Default: none.
+   */
+  inventoryResults?: InventoryResultStore;
+  /** Part of the inventory key: the caller's version, so that a new release never reuses an old release's merge. */
+  cacheSalt?: string;
 }
 
 /** Layers read side by side unless told otherwise: min(4, CPUs). */
@@ -43,18 +51,42 @@ const DISTRO_FILE_CAP = 4 * 1024 * 1024;
  * to learn which layer introduced each package — then build the file-ownership graph.
  */
 export async function catalogImage(image: OpenedImage, options: CatalogOptions): Promise<Inventory> {
-  const { signal, onProgress } = options;
+  const { onProgress } = options;
   // The same extractor listed twice would report every package twice.
   const all = [...new Map(options.extractors.map((e) => [extractorId(e), e])).values()];
   const extractors = all.filter((e): e is Extractor => !isFileExtractor(e));
   const fileExtractors = all.filter(isFileExtractor);
   const executablesWanted = options.executables ?? true;
   const selector = fileSelector(extractors, fileExtractors, executablesWanted);
+  const fingerprint =
+    options.layerResults || options.inventoryResults
+      ? passFingerprint({ extractors, fileExtractors, executables: executablesWanted, distroFileCap: DISTRO_FILE_CAP })
+      : '';
   const cache = options.layerResults && {
     store: options.layerResults,
-    fingerprint: passFingerprint({ extractors, fileExtractors, executables: executablesWanted, distroFileCap: DISTRO_FILE_CAP }),
+    fingerprint,
     fileExtractors: new Map(fileExtractors.map((e) => [extractorId(e), e])),
   };
+  const stored = options.inventoryResults && inventoryResultKey(fingerprint, image.description, options.cacheSalt ?? '');
+  if (options.inventoryResults && stored) {
+    const hit = await cachedInventory(options.inventoryResults, stored, image, onProgress);
+    if (hit) return hit;
+  }
+  const built = await buildInventory(image, options, all, extractors, fileExtractors, selector, cache);
+  if (options.inventoryResults && stored) await storeInventory(options.inventoryResults, stored, built);
+  return built;
+}
+
+async function buildInventory(
+  image: OpenedImage,
+  options: CatalogOptions,
+  all: readonly AnyExtractor[],
+  extractors: readonly Extractor[],
+  fileExtractors: readonly FileExtractor[],
+  selector: FileSelector,
+  cache: LayerCacheUse | undefined,
+): Promise<Inventory> {
+  const { signal, onProgress } = options;
   const issues: InventoryIssue[] = [];
   const tree = new FileTree();
   const state: ContentState = new Map();

@@ -68,6 +68,7 @@ describe('grout cache', () => {
     expect(stdout).toMatch(/^CACHE +ENTRIES +SIZE +DIRECTORY\n/);
     expect(stdout).toMatch(new RegExp(`blobs +1 +2\\.0 KiB +${join(root, 'blobs', 'sha256')}\n`));
     expect(stdout).toMatch(new RegExp(`layer results +2 \\(2 layers\\) +\\d+ B +${join(root, 'layers')}\n`));
+    expect(stdout).toMatch(new RegExp(`image inventories +0 +0 B +${join(root, 'images')}\n`));
     expect(stdout).toMatch(/total \d\.\d KiB of 10\.0 GiB \(GROUT_CACHE_MAX_BYTES\)\n$/);
     const json = JSON.parse((await run(['cache', 'status', '-f', 'json'])).stdout);
     expect(json).toMatchObject({ root, maxBytes: 10 * 1024 ** 3, blobs: { blobs: 1, bytes: 2048 }, layers: { entries: 2, layers: 2 } });
@@ -83,7 +84,7 @@ describe('grout cache', () => {
     const recent = addBlob(Buffer.alloc(3000, 2), 0);
     await addLayerResult('a');
     const { stdout } = await run(['cache', 'prune', '--max-size', '4K']);
-    expect(stdout).toMatch(/^pruned to 4\.0 KiB: removed 1 blobs \(2\.9 KiB\) and 0 layer results \(0 B\); [23]\.\d KiB left\n$/);
+    expect(stdout).toMatch(/^pruned to 4\.0 KiB: removed 1 blobs \(2\.9 KiB\), 0 layer results \(0 B\) and 0 image inventories \(0 B\); [23]\.\d KiB left\n$/);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
   });
@@ -92,7 +93,7 @@ describe('grout cache', () => {
     addBlob(Buffer.alloc(3000, 1), 0);
     process.env['GROUT_CACHE_MAX_BYTES'] = '1K';
     const json = JSON.parse((await run(['cache', 'prune', '-f', 'json'])).stdout);
-    expect(json).toEqual({ blobs: { removed: 1, freedBytes: 3000 }, layers: { removed: 0, freedBytes: 0 }, totalBytes: 0 });
+    expect(json).toEqual({ blobs: { removed: 1, freedBytes: 3000 }, layers: { removed: 0, freedBytes: 0 }, images: { removed: 0, freedBytes: 0 }, totalBytes: 0 });
   });
 
   it('prune refuses a size it cannot read', async () => {
@@ -105,7 +106,7 @@ describe('grout cache', () => {
     addBlob(Buffer.alloc(100, 1), 0);
     await addLayerResult('a');
     const { stdout } = await run(['cache', 'clean']);
-    expect(stdout).toBe('cleaned: removed 1 blobs (100 B) and 1 layer results (' + stdout.split('layer results (')[1]!.split(')')[0] + '); 0 B left\n');
+    expect(stdout).toBe('cleaned: removed 1 blobs (100 B), 1 layer results (' + stdout.split('layer results (')[1]!.split(')')[0] + ') and 0 image inventories (0 B); 0 B left\n');
     expect(existsSync(join(root, 'layers'))).toBe(false);
     expect(JSON.parse((await run(['cache', 'status', '-f', 'json'])).stdout).totalBytes).toBe(0);
   });

@@ -28,7 +28,7 @@ export function cacheCommand(): Command {
 
   cache
     .command('prune')
-    .description('remove least recently used blobs, then layer results, until the cache fits the size')
+    .description('remove least recently used blobs, then image inventories, then layer results, until the cache fits the size')
     .option('--max-size <size>', 'size to prune to: bytes, or with K/M/G/T (powers of 1024), e.g. 5G (default: GROUT_CACHE_MAX_BYTES or 10G)')
     .addOption(formatOption())
     .action(async (opts: { maxSize?: string; format: Format }) => {
@@ -39,7 +39,7 @@ export function cacheCommand(): Command {
 
   cache
     .command('clean')
-    .description('remove every cached blob, partial download and layer result')
+    .description('remove every cached blob, partial download, layer result and image inventory')
     .addOption(formatOption())
     .action(async (opts: { format: Format }) => {
       const result = await cleanCache();
@@ -59,14 +59,16 @@ export function renderCacheStatus(status: CacheStatus): string {
     ['blobs', String(status.blobs.blobs), formatBytes(status.blobs.bytes), status.blobs.dir],
     ['partial downloads', String(status.blobs.partials), formatBytes(status.blobs.partialBytes), ''],
     ['layer results', `${status.layers.entries} (${status.layers.layers} layers)`, formatBytes(status.layers.bytes), status.layers.dir],
+    ['image inventories', String(status.images.entries), formatBytes(status.images.bytes), status.images.dir],
   ];
   return `${table(['CACHE', 'ENTRIES', 'SIZE', 'DIRECTORY'], rows)}total ${formatBytes(status.totalBytes)} of ${formatBytes(status.maxBytes)} (GROUT_CACHE_MAX_BYTES)\n`;
 }
 
 export function renderPruneResult(result: CachePruneResult, what: string): string {
   return (
-    `${what}: removed ${result.blobs.removed} blobs (${formatBytes(result.blobs.freedBytes)}) and ` +
-    `${result.layers.removed} layer results (${formatBytes(result.layers.freedBytes)}); ${formatBytes(result.totalBytes)} left\n`
+    `${what}: removed ${result.blobs.removed} blobs (${formatBytes(result.blobs.freedBytes)}), ` +
+    `${result.layers.removed} layer results (${formatBytes(result.layers.freedBytes)}) and ` +
+    `${result.images.removed} image inventories (${formatBytes(result.images.freedBytes)}); ${formatBytes(result.totalBytes)} left\n`
   );
 }
 

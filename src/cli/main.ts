@@ -1,15 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, GroutError, isGroutError } from '../core/errors.js';
 import { encodeImageSummaryJson, encodeImageSummaryText, summariseImage } from '../report/index.js';
-import { encodeInventory, inventory, SBOM_FORMATS, type SbomFormat } from '../scan/index.js';
+// From the files rather than scan/index.js: sbom and inspect must not load the vulnerability side (vulndb, match).
+import { inventory } from '../scan/inventory.js';
+import { encodeInventory, SBOM_FORMATS, type SbomFormat } from '../scan/sbom.js';
 import { GROUT_VERSION } from '../grout-version.js';
 import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
 import { addRegistryOptions, registryOptionsFromCli, type RegistryCliOptions } from './registry-options.js';
-import { cacheCommand } from './cache-command.js';
-import { dbCommand } from './db-command.js';
-import { fixCommand } from './fix-command.js';
-import { scanCommand } from './scan-command.js';
 
 interface CommonOptions extends RegistryCliOptions {
   platform?: string;
@@ -64,18 +62,28 @@ export async function main(argv: string[]): Promise<number> {
       await writeOutput(text, opts.output);
     });
 
-  program.addCommand(
-    scanCommand(sourceHelp, (code) => {
-      exitCode = code;
-    }),
-  );
-  program.addCommand(
-    fixCommand(sourceHelp, (code) => {
-      exitCode = code;
-    }),
-  );
-  program.addCommand(dbCommand());
-  program.addCommand(cacheCommand());
+  // Only the command being run is loaded (scan, fix and db pull in the vulnerability database, the matchers,
+  // openpgp…: a third of start-up time); help, a bare `grout` or an unknown command load them all.
+  const wanted = commandNamed(argv);
+  const needs = (name: string): boolean => wanted === undefined || wanted === name;
+  if (needs('scan')) {
+    const { scanCommand } = await import('./scan-command.js');
+    program.addCommand(
+      scanCommand(sourceHelp, (code) => {
+        exitCode = code;
+      }),
+    );
+  }
+  if (needs('fix')) {
+    const { fixCommand } = await import('./fix-command.js');
+    program.addCommand(
+      fixCommand(sourceHelp, (code) => {
+        exitCode = code;
+      }),
+    );
+  }
+  if (needs('db')) program.addCommand((await import('./db-command.js')).dbCommand());
+  if (needs('cache')) program.addCommand((await import('./cache-command.js')).cacheCommand());
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -83,6 +91,14 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = reportError(err);
   }
   return exitCode;
+}
+
+const COMMANDS = ['sbom', 'inspect', 'scan', 'fix', 'db', 'cache'];
+
+/** The command argv runs when it is one of grout's own; undefined for help, no command, or a misspelt one. */
+function commandNamed(argv: readonly string[]): string | undefined {
+  const first = argv.find((arg) => !arg.startsWith('-'));
+  return first !== undefined && COMMANDS.includes(first) ? first : undefined;
 }
 
 async function runInventory(source: string, opts: CommonOptions) {

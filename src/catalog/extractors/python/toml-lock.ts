@@ -1,4 +1,7 @@
-import { parse } from 'smol-toml';
+import type * as Toml from 'smol-toml';
+import { lazyModule } from '../lazy-module.js';
+
+const toml = lazyModule<typeof Toml>('smol-toml');
 
 /** A lock file's `[[package]]` tables, or why they could not be read. */
 export type LockTables = { ok: true; doc: Record<string, unknown>; packages: Record<string, unknown>[]; notTables: number } | { ok: false; reason: string };
@@ -14,7 +17,7 @@ export const MAX_LOCK_PACKAGES = 100_000;
 export function readTomlLock(bytes: Buffer, label: string): LockTables {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(bytes.toString('utf8'), { maxDepth: 32, unsafeKeyBehaviour: 'drop' });
+    doc = toml().parse(bytes.toString('utf8'), { maxDepth: 32, unsafeKeyBehaviour: 'drop' });
   } catch (error) {
     return { ok: false, reason: `${label} is not valid TOML: ${firstLine(error)}` };
   }

@@ -1,10 +1,13 @@
-import { parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyModule } from '../../lazy-module.js';
 import type { FileExtractor } from '../../../extractor.js';
 import { mergeAndSort } from '../common/finish-packages.js';
 import { isRecord, type JsonRecord } from '../common/json-value.js';
 import { FileIssues, lockedToExtracted } from '../common/locked-package.js';
 import { baseName, isInsideNodeModules } from '../common/npm-paths.js';
 import { readPnpmLock } from './read-pnpm.js';
+
+const yaml = lazyModule<typeof Yaml>('yaml');
 
 const MAX_LOCK_BYTES = 64 * 1024 * 1024;
 const MAX_DOCUMENTS = 16;
@@ -38,7 +41,7 @@ function readLastDocument(bytes: Buffer, issues: FileIssues): JsonRecord | undef
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     // failsafe: every scalar stays a string, so `version: 1.10` is not read as the number 1.1.
-    const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false });
+    const docs = yaml().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false });
     if (!Array.isArray(docs)) {
       issues.add('invalid YAML: stray document end');
       return undefined;

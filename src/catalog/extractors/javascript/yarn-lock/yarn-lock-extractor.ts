@@ -1,4 +1,5 @@
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazyModule } from '../../lazy-module.js';
 import type { FileExtractor } from '../../../extractor.js';
 import { mergeAndSort } from '../common/finish-packages.js';
 import { isRecord } from '../common/json-value.js';
@@ -7,6 +8,8 @@ import { baseName, isInsideNodeModules } from '../common/npm-paths.js';
 import { readYarnBerry } from './read-berry.js';
 import { readYarnV1 } from './read-v1.js';
 import { parseYarnV1 } from './yarn-v1-syntax.js';
+
+const yaml = lazyModule<typeof Yaml>('yaml');
 
 const MAX_LOCK_BYTES = 64 * 1024 * 1024;
 
@@ -48,7 +51,7 @@ function readBerryText(text: string, issues: FileIssues): LockedPackage[] {
   let value: unknown;
   try {
     // failsafe: every scalar stays a string, so `version: 1.10` is not read as the number 1.1.
-    const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false });
+    const doc = yaml().parseDocument(text, { schema: 'failsafe', uniqueKeys: false });
     if (doc.errors.length > 0) {
       issues.add(`invalid YAML: ${doc.errors[0]!.message.split('\n')[0]!.slice(0, 200)}`);
       return [];

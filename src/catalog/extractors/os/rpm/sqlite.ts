@@ -1,5 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { lazyModule } from '../../lazy-module.js';
 import { DbFormatError, type DbReadResult, type HeaderRecord } from './db-read.js';
+
+const sqlite = lazyModule<typeof Database>('better-sqlite3');
 
 /**
  * Reads the header blobs out of rpm's `rpmdb.sqlite` (rpm >= 4.16): table `Packages(hnum INTEGER PRIMARY KEY,
@@ -23,7 +26,7 @@ export function readSqlite(bytes: Buffer): DbReadResult {
 }
 
 function isSqliteError(error: unknown): error is Error {
-  return error instanceof Error && (error.name === 'SqliteError' || error instanceof Database.SqliteError);
+  return error instanceof Error && (error.name === 'SqliteError' || error instanceof sqlite().SqliteError);
 }
 
 function readOrThrow(bytes: Buffer): DbReadResult {
@@ -33,7 +36,7 @@ function readOrThrow(bytes: Buffer): DbReadResult {
   const image = Buffer.from(bytes);
   if (image[18] === 2) image[18] = 1;
   if (image[19] === 2) image[19] = 1;
-  const db = new Database(image, { readonly: true });
+  const db = new (sqlite())(image, { readonly: true });
   try {
     // A hostile file could make `Packages` a view over an endless recursive query, or a virtual table: only a
     // plain table is read.

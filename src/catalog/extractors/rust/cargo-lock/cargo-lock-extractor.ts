@@ -1,6 +1,9 @@
-import { parse } from 'smol-toml';
+import type * as Toml from 'smol-toml';
+import { lazyModule } from '../../lazy-module.js';
 import type { ExtractedPackage, LanguageMetadata } from '../../../../core/model.js';
 import type { FileExtractor } from '../../../extractor.js';
+
+const toml = lazyModule<typeof Toml>('smol-toml');
 
 const MAX_PACKAGES = 100_000;
 const MAX_PROBLEMS = 20;
@@ -22,7 +25,7 @@ export const cargoLockExtractor: FileExtractor = {
   extractFile(file, ctx) {
     let doc: Record<string, unknown>;
     try {
-      doc = parse(file.bytes.toString('utf8'), { maxDepth: 32, unsafeKeyBehaviour: 'drop' });
+      doc = toml().parse(file.bytes.toString('utf8'), { maxDepth: 32, unsafeKeyBehaviour: 'drop' });
     } catch (error) {
       ctx.issue(file.path, `Cargo.lock is not valid TOML: ${firstLine(error)}`);
       return [];
