@@ -5,10 +5,12 @@
  * signed indexes) then `apt-get download` of exactly the planned .debs, under a throwaway apt configuration.
  * Median of GROUT_BENCH_RUNS runs (default 3); a table on stdout, figures in bench/results-fix.json.
  *
- * grout runs from the TypeScript sources through tsx (dist/ may lag the sources), so its figures include tsx's
- * start-up (`grout --version` through tsx is measured and shown for that reason).
+ * grout is built first (`npm run build`, as bench/run.ts does) and run from dist/ the way users run it. Every grout
+ * run has its own cache dir (GROUT_CACHE_DIR) whose verified-index cache is emptied first, so it downloads the
+ * indexes as apt-get update does; one more row shows a second fix of the same release with that cache warm.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,15 +48,27 @@ function row(name: string, once: () => Measurement): Row {
   return { name, runs: all, median: median(all) };
 }
 
-const groutCli = (args: string[]): [string, string[]] => [
-  process.execPath,
-  ['--import', 'tsx', '--input-type=module', '-e', `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))}; process.exitCode = await main(process.argv.slice(1));`, '--', ...args],
-];
+log('building grout…');
+try {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+} catch {
+  log('npm run build failed: measuring the dist/ already there');
+}
+if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('no dist/cli/main.js: run npm run build');
+const groutBin = join(root, 'bin', 'grout.js');
 
 const image = await debianMainOnlyImage();
 const work = mkdtempSync(join(tmpdir(), 'grout-fix-bench-'));
 try {
   const db = join(work, 'grout.db');
+  const cacheDir = join(work, 'cache');
+  process.env['GROUT_CACHE_DIR'] = cacheDir; // the in-process plan below warms the layer caches every run shares
+  const groutEnv = { ...process.env, GROUT_CACHE_DIR: cacheDir };
+  /** grout from dist/, with the bench's cache dir; `coldIndexes` empties the verified-index cache first. */
+  const grout = (args: string[], coldIndexes = true): Measurement => {
+    if (coldIndexes) rmSync(join(cacheDir, 'apt-indexes'), { recursive: true, force: true });
+    return measure(process.execPath, [groutBin, ...args], groutEnv);
+  };
   await importDatabase(db, [vulndata()]);
   const source = `oci:${image.ociLayout}:${MAIN_ONLY_TAG}`;
   log('planning once to learn which packages a fix downloads…');
@@ -86,15 +100,15 @@ try {
   ].join(' && ');
 
   const rows: Row[] = [];
-  rows.push(row('grout --version (tsx start-up)', () => measure(...groutCli(['--version']))));
-  rows.push(
-    row(`grout fix → oci: (${debs.length} packages)`, () => {
-      const out = join(work, 'patched');
-      rmSync(out, { recursive: true, force: true });
-      return measure(...groutCli(['fix', source, '--out', `oci:${out}:patched`, '--db', db, '-q']));
-    }),
-  );
-  rows.push(row('grout fix --dry-run (reads one changelog per source)', () => measure(...groutCli(['fix', source, '--dry-run', '--db', db, '-q']))));
+  const fixTo = (coldIndexes: boolean): Measurement => {
+    const out = join(work, 'patched');
+    rmSync(out, { recursive: true, force: true });
+    return grout(['fix', source, '--out', `oci:${out}:patched`, '--db', db, '-q'], coldIndexes);
+  };
+  rows.push(row('grout --version (node start-up, dist/)', () => grout(['--version'])));
+  rows.push(row(`grout fix → oci: (${debs.length} packages)`, () => fixTo(true)));
+  rows.push(row('grout fix → oci:, index cache warm', () => fixTo(false)));
+  rows.push(row('grout fix --dry-run (reads one changelog per source)', () => grout(['fix', source, '--dry-run', '--db', db, '-q'])));
   rows.push(row('apt-get update + apt-get download (same .debs)', () => measure('sh', ['-ec', script])));
 
   const table = [

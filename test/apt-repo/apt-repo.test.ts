@@ -58,15 +58,15 @@ describe.skipIf(!aptToolsAvailable())('APT repositories against a signed reposit
 
   it('plans the security upgrade: candidates, pinned siblings, a new dependency, verified downloads and changelog CVEs', async () => {
     const files = imageFor(repo, deb822(repo));
-    const repos = await loadAptRepositories(files, { arch: 'amd64', ...FAST });
+    const repos = await loadAptRepositories(files, { arch: 'amd64', ...FAST, indexCache: false }); // count every request
     expect(repos.issues).toEqual([]);
     expect(repos.releases.map((r) => [r.suite, r.signers])).toEqual([
       ['bookworm', [repo.fingerprint]],
       ['bookworm-security', [repo.fingerprint]],
     ]);
-    // Acquire-By-Hash: the security index came by its content address, and .xz was preferred.
+    // Acquire-By-Hash: the security index came by its content address, and .gz was preferred (native zlib).
     expect(repos.releases[1]?.acquireByHash).toBe(true);
-    expect(repo.requests.filter((r) => r.includes('binary-amd64'))).toEqual(['dists/bookworm/main/binary-amd64/Packages.xz', expect.stringMatching(/^dists\/bookworm-security\/main\/binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/)]);
+    expect(repo.requests.filter((r) => r.includes('binary-amd64'))).toEqual(['dists/bookworm/main/binary-amd64/Packages.gz', expect.stringMatching(/^dists\/bookworm-security\/main\/binary-amd64\/by-hash\/SHA256\/[0-9a-f]{64}$/)]);
     expect(repos.index.packages.get('libgrout-demo1')?.map((p) => `${p.version} ${p.source} ${p.multiArch}`)).toEqual(['1.0-1 grout-demo same', '1.0-2 grout-demo same']);
 
     const plan = resolvePlan({
@@ -155,11 +155,26 @@ describe.skipIf(!aptToolsAvailable())('APT repositories against a signed reposit
     expect(allowed.releases[0]?.signers).toEqual([]);
   });
 
+  it('reuses a verified index from the cache but always fetches and verifies the release file again', async () => {
+    const cache = mkdtempSync(join(work, 'index-cache-'));
+    const load = () => loadAptRepositories(imageFor(repo, deb822(repo)), { arch: 'amd64', ...FAST, indexCache: cache });
+    const first = await load();
+    expect(repo.requests.filter((r) => r.includes('binary-amd64'))).toHaveLength(2);
+    repo.requests.length = 0;
+    const second = await load();
+    expect(repo.requests.filter((r) => r.includes('binary-amd64'))).toEqual([]);
+    expect(repo.requests.filter((r) => r.endsWith('/InRelease'))).toHaveLength(2);
+    expect([...second.index.packages.keys()].sort()).toEqual([...first.index.packages.keys()].sort());
+    repo.faults.badSignature = true; // a cached index never stands in for a release file that does not verify
+    expect((await groutFailure(load())).code).toBe('E_SIGNATURE');
+  });
+
   it('refuses a Packages index whose bytes do not match the signed release (E_DIGEST_MISMATCH naming the URL)', async () => {
     repo.faults.corruptPackages = true;
-    const err = await groutFailure(loadAptRepositories(imageFor(repo, deb822(repo, 'bookworm')), { arch: 'amd64', ...FAST }));
+    // No index cache: an earlier test's verified copy would (rightly) be used instead of the corrupt download.
+    const err = await groutFailure(loadAptRepositories(imageFor(repo, deb822(repo, 'bookworm')), { arch: 'amd64', ...FAST, indexCache: false }));
     expect(err.code).toBe('E_DIGEST_MISMATCH');
-    expect(err.message).toMatch(new RegExp(`^${escape(repo.url)}/dists/bookworm/main/binary-amd64/Packages.xz has sha256 [0-9a-f]{64}; the signed index says [0-9a-f]{64}$`));
+    expect(err.message).toMatch(new RegExp(`^${escape(repo.url)}/dists/bookworm/main/binary-amd64/Packages.gz has sha256 [0-9a-f]{64}; the signed index says [0-9a-f]{64}$`));
   });
 
   it('refuses a .deb whose bytes differ from the index and leaves nothing behind', async () => {

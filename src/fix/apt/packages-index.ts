@@ -1,6 +1,8 @@
 /**
- * A component's `Packages` index: fetched as `Packages.xz` (else `.gz`, else plain) by the size and SHA256 the
- * verified release file gives, then stream-parsed into the fields grout needs to choose and fetch packages.
+ * A component's `Packages` index: fetched as `Packages.gz` (else `.xz`, else plain) by the size and SHA256 the
+ * verified release file gives — or taken from the on-disk cache when a file there hashes to that SHA256 — then
+ * stream-parsed into the fields grout needs to choose and fetch packages. `.gz` comes first although `.xz` is
+ * smaller: native zlib inflates it ~10× faster than the WebAssembly xz decoder, and CPU, not bandwidth, dominates.
  * Format: https://wiki.debian.org/DebianRepository/Format#A.22Packages.22_Indices
  */
 import { createGunzip } from 'node:zlib';
@@ -11,6 +13,7 @@ import xzPackage from 'xz-decompress';
 import { GroutError } from '../../core/errors.js';
 import { debScheme } from '../../version/index.js';
 import { checkDigest, httpGet, longerThanSigned, redactUrl, type HttpGetOptions } from './http-get.js';
+import { indexCacheDir, readCachedIndex, storeCachedIndex } from './index-cache.js';
 import type { Release } from './release.js';
 
 const { XzReadableStream } = xzPackage;
@@ -55,6 +58,8 @@ export interface PackagesIndex {
 export interface PackagesFetchOptions extends HttpGetOptions {
   /** Cap on the decompressed index. Default 1 GiB. */
   maxIndexBytes?: number;
+  /** Directory of the verified-index cache (see index-cache.ts); false: no cache. Default `indexCacheDir()`. */
+  indexCache?: string | false;
 }
 
 const MAX_STANZA_BYTES = 1024 * 1024;
@@ -62,10 +67,13 @@ const MAX_STANZAS = 2_000_000;
 const MAX_ISSUES = 100;
 const DEFAULT_MAX_INDEX_BYTES = 1024 ** 3;
 const COMPRESSIONS = [
-  ['.xz', 'xz'],
   ['.gz', 'gzip'],
+  ['.xz', 'xz'],
   ['', 'none'],
 ] as const;
+
+/** The only stanza fields `toRepoPackage` reads; the rest (Description, Tag, hashes other than SHA256…) are skipped. */
+export const REPO_PACKAGE_FIELDS: ReadonlySet<string> = new Set(['Package', 'Version', 'Architecture', 'Multi-Arch', 'Source', 'Depends', 'Pre-Depends', 'Provides', 'Breaks', 'Conflicts', 'Filename', 'Size', 'SHA256']);
 
 /** The index paths of a component (relative to the release base), arch-all included when the archive splits it. */
 export function indexPaths(release: Release, component: string, arch: string): string[] {
@@ -84,6 +92,7 @@ export function indexPaths(release: Release, component: string, arch: string): s
 export async function fetchPackagesIndex(release: Release, arch: string, options: PackagesFetchOptions = {}): Promise<PackagesIndex> {
   const index: PackagesIndex = { packages: new Map(), issues: [] };
   const seen = new Set<string>();
+  const cache = options.indexCache ?? indexCacheDir();
   const components = release.source.suite.endsWith('/') ? [''] : release.source.components;
   for (const component of components) {
     for (const path of indexPaths(release, component, arch)) {
@@ -101,24 +110,36 @@ export async function fetchPackagesIndex(release: Release, arch: string, options
           throw err instanceof GroutError && err.code === 'E_TOO_LARGE' ? longerThanSigned(redactUrl(u), found.size) : err;
         }
       };
-      let body = await get(url.primary);
-      if (body === undefined && url.fallback !== undefined) body = await get(url.fallback);
-      if (body === undefined) throw new GroutError('E_NETWORK', `cannot download ${shown}: not found (HTTP 404), though ${release.url} lists it`, { hint: 'the mirror may be mid-update; try again or use another mirror' });
-      checkDigest(shown, found, body.length, createHash('sha256').update(body).digest('hex'));
+      let body = cache === false ? undefined : await readCachedIndex(cache, found);
+      if (body === undefined) {
+        body = await get(url.primary);
+        if (body === undefined && url.fallback !== undefined) body = await get(url.fallback);
+        if (body === undefined) throw new GroutError('E_NETWORK', `cannot download ${shown}: not found (HTTP 404), though ${release.url} lists it`, { hint: 'the mirror may be mid-update; try again or use another mirror' });
+        checkDigest(shown, found, body.length, createHash('sha256').update(body).digest('hex'));
+        if (cache !== false) await storeCachedIndex(cache, found.sha256, body);
+      }
       const repo = `${release.source.uri} ${release.source.suite}${component === '' ? '' : `/${component}`}`;
-      await parsePackages(decompress(body, found.compression, shown), shown, (stanza) => {
-        const pkg = toRepoPackage(stanza, release.source.uri, repo);
-        if (typeof pkg === 'string') {
-          if (index.issues.length < MAX_ISSUES) index.issues.push({ where: shown, reason: pkg });
-          return;
-        }
-        const key = `${pkg.name} ${pkg.version} ${pkg.arch}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        const list = index.packages.get(pkg.name);
-        if (list === undefined) index.packages.set(pkg.name, [pkg]);
-        else list.push(pkg);
-      }, options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES);
+      const stream = decompress(body, found.compression, shown);
+      body = undefined;
+      try {
+        await parsePackages(stream, shown, (stanza) => {
+          const pkg = toRepoPackage(stanza, release.source.uri, repo);
+          if (typeof pkg === 'string') {
+            if (index.issues.length < MAX_ISSUES) index.issues.push({ where: shown, reason: pkg });
+            return;
+          }
+          const key = `${pkg.name} ${pkg.version} ${pkg.arch}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          const list = index.packages.get(pkg.name);
+          if (list === undefined) index.packages.set(pkg.name, [pkg]);
+          else list.push(pkg);
+        }, options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES, REPO_PACKAGE_FIELDS);
+      } finally {
+        // Always tear the decompressor down: xz-decompress holds one process-wide mutex until its stream ends or
+        // is cancelled, so an index abandoned mid-way (a parse error) would make every later xz read wait forever.
+        if (!stream.destroyed) stream.destroy();
+      }
     }
   }
   return index;
@@ -150,7 +171,7 @@ function byHashUrl(release: Release, path: string, sha256: string): { primary: s
 function decompress(body: Buffer, compression: IndexFile['compression'], shown: string): Readable {
   const input = Readable.from([body]);
   if (compression === 'none') return input;
-  if (compression === 'gzip') return input.pipe(createGunzip());
+  if (compression === 'gzip') return input.pipe(createGunzip({ chunkSize: 256 * 1024 }));
   try {
     const web = Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>;
     return Readable.fromWeb(new XzReadableStream(web) as unknown as WebReadableStream<Uint8Array>);
@@ -163,67 +184,115 @@ function decompress(body: Buffer, compression: IndexFile['compression'], shown: 
 export type Stanza = Map<string, string>;
 
 /**
- * Stream-parse deb822 stanzas from `input`, calling `onStanza` for each. Bounded: stanza size, stanza count and
- * total bytes; a decompression failure or an oversized stanza is E_INPUT_FORMAT / E_TOO_LARGE naming `where`.
+ * Stream-parse deb822 stanzas from `input`, calling `onStanza` for each. Bounded: stanza size, line length, stanza
+ * count and total bytes; a decompression failure or an oversized stanza is E_INPUT_FORMAT / E_TOO_LARGE naming
+ * `where`. With `fields`, only those fields are kept (the others are still counted against the bounds): a 50 MB
+ * index then costs only the strings resolution needs, each a fresh string that holds on to no chunk of the input.
  */
-export async function parsePackages(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, where: string, onStanza: (stanza: Stanza) => void, maxBytes = DEFAULT_MAX_INDEX_BYTES): Promise<number> {
-  let pending = '';
+export async function parsePackages(
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  where: string,
+  onStanza: (stanza: Stanza) => void,
+  maxBytes = DEFAULT_MAX_INDEX_BYTES,
+  fields?: ReadonlySet<string>,
+): Promise<number> {
   let stanza: Stanza = new Map();
   let stanzaBytes = 0;
   let last: string | undefined;
   let count = 0;
   let total = 0;
+  let pending: Buffer = Buffer.alloc(0);
+  const wanted = fields === undefined ? undefined : fieldMatcher(fields);
   const flush = (): void => {
     if (stanza.size > 0) {
       if (++count > MAX_STANZAS) throw new GroutError('E_TOO_LARGE', `${where} has more than ${MAX_STANZAS} stanzas`, { file: where });
       onStanza(stanza);
+      stanza = new Map();
     }
-    stanza = new Map();
     stanzaBytes = 0;
     last = undefined;
   };
-  const line = (text: string): void => {
-    const l = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (l.trim() === '') {
+  /** One line: `buf[from, to)`, without its newline. */
+  const line = (buf: Buffer, from: number, to: number): void => {
+    if (to > from && buf[to - 1] === CR) to--;
+    let first = from;
+    while (first < to && (buf[first] === SPACE || buf[first] === TAB)) first++;
+    if (first === to) {
       flush();
       return;
     }
-    stanzaBytes += l.length + 1;
+    stanzaBytes += to - from + 1;
     if (stanzaBytes > MAX_STANZA_BYTES) throw new GroutError('E_TOO_LARGE', `${where} has a stanza larger than ${MAX_STANZA_BYTES} bytes`, { file: where });
-    if (l.startsWith(' ') || l.startsWith('\t')) {
-      if (last !== undefined) stanza.set(last, `${stanza.get(last) ?? ''}\n${l.trim()}`);
+    if (first > from) {
+      // A continuation line of the last field kept.
+      if (last !== undefined) stanza.set(last, `${stanza.get(last) ?? ''}\n${buf.toString('utf8', first, to).trim()}`);
       return;
     }
-    const colon = l.indexOf(':');
-    if (colon <= 0) {
-      last = undefined; // not a field; the stanza's required fields decide whether it is usable
-      return;
-    }
-    last = l.slice(0, colon);
-    stanza.set(last, l.slice(colon + 1).trim());
+    let colon = from;
+    while (colon < to && buf[colon] !== COLON) colon++;
+    // Not a field (no colon, or nothing before it): the stanza's required fields decide whether it is usable.
+    const name = colon === to || colon === from ? undefined : wanted === undefined ? buf.toString('latin1', from, colon) : wanted(buf, from, colon);
+    last = name;
+    if (name === undefined) return;
+    // Trim on the bytes: one string per value, not a string and then its trimmed copy.
+    let a = colon + 1;
+    let b = to;
+    while (a < b && (buf[a] === SPACE || buf[a] === TAB)) a++;
+    while (b > a && (buf[b - 1] === SPACE || buf[b - 1] === TAB)) b--;
+    stanza.set(name, buf.toString('utf8', a, b));
   };
   try {
     for await (const chunk of input) {
-      const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-      total += text.length;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      total += bytes.length;
       if (total > maxBytes) throw new GroutError('E_TOO_LARGE', `${where} decompresses to more than ${maxBytes} bytes`, { file: where });
-      pending += text;
+      const buf = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
       let start = 0;
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
-        line(pending.slice(start, nl));
+      for (let nl = buf.indexOf(NL); nl >= 0; nl = buf.indexOf(NL, start)) {
+        line(buf, start, nl);
         start = nl + 1;
       }
-      pending = pending.slice(start);
+      // Copy the partial line: a view would keep the whole chunk alive.
+      pending = start === buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(start));
       if (pending.length > MAX_STANZA_BYTES) throw new GroutError('E_TOO_LARGE', `${where} has a line longer than ${MAX_STANZA_BYTES} bytes`, { file: where });
     }
   } catch (cause) {
     if (cause instanceof GroutError) throw cause;
     throw new GroutError('E_INPUT_FORMAT', `${where} could not be read: ${(cause as Error).message}`, { cause, file: where });
   }
-  if (pending !== '') line(pending);
+  if (pending.length > 0) line(pending, 0, pending.length);
   flush();
   return count;
 }
+
+/**
+ * A test for "is `buf[from, to)` one of `fields`" that returns the field's own string and allocates nothing for the
+ * many fields skipped (Description, Tag, MD5sum…), which would otherwise be most of the garbage of a large index.
+ */
+function fieldMatcher(fields: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
+  const byLength = new Map<number, { bytes: Buffer; name: string }[]>();
+  for (const name of fields) {
+    const bytes = Buffer.from(name, 'latin1');
+    const list = byLength.get(bytes.length);
+    if (list === undefined) byLength.set(bytes.length, [{ bytes, name }]);
+    else list.push({ bytes, name });
+  }
+  return (buf, from, to) => {
+    const candidates = byLength.get(to - from);
+    if (candidates === undefined) return undefined;
+    next: for (const c of candidates) {
+      for (let i = 0; i < c.bytes.length; i++) if (c.bytes[i] !== buf[from + i]) continue next;
+      return c.name;
+    }
+    return undefined;
+  };
+}
+
+const NL = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const COLON = 0x3a;
 
 const MULTI_ARCH = new Set<MultiArch>(['no', 'same', 'foreign', 'allowed']);
 

@@ -35,7 +35,7 @@ describe('parseRelease', () => {
       date: new Date('2026-07-11T10:16:37Z'),
       validUntil: new Date('2026-07-18T10:16:37Z'),
       acquireByHash: true,
-      separateArchAll: true,
+      separateArchAll: false, // the amd64 index holds the arch:all packages: binary-all is a copy
       architectures: ['all', 'amd64', 'arm64'],
       components: ['main', 'contrib'],
     });
@@ -50,6 +50,13 @@ describe('parseRelease', () => {
     expect(() => parseRelease('SHA256:\n nothex 1 a\n', 'R')).toThrow(/R: bad SHA256 line/);
     expect(() => parseRelease('Date: yesterday\nSHA256:\n', 'R')).toThrow('R: Date is not a date: "yesterday"');
     expect(() => parseRelease('just garbage\n', 'R')).toThrow(/not a release file field/);
+  });
+
+  it('reads binary-all only when the release has `all` and no No-Support-for-Architecture-all: Packages', () => {
+    const sep = (head: string): boolean => parseRelease(`${head}SHA256:\n`, 'R').separateArchAll;
+    expect(sep('Architectures: all amd64\n')).toBe(true);
+    expect(sep('Architectures: all amd64\nNo-Support-for-Architecture-all: Packages\n')).toBe(false);
+    expect(sep('Architectures: amd64\n')).toBe(false);
   });
 
   it('places flat repositories and suites', () => {

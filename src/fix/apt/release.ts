@@ -31,7 +31,11 @@ export interface Release {
   components: string[];
   /** Index files may be fetched as `…/by-hash/SHA256/<hash>` (immune to mirror updates mid-download). */
   acquireByHash: boolean;
-  /** `No-Support-for-Architecture-all: Packages`: `binary-all/Packages` must be read too. */
+  /**
+   * Whether `binary-all/Packages` must be read too: the release lists `all` among its Architectures and does not
+   * say `No-Support-for-Architecture-all: Packages` (with it, as in Debian's archive, the arch-specific indexes
+   * already hold the `all` packages and binary-all is only a copy, which apt skips as well).
+   */
   separateArchAll: boolean;
   /** Relative path (`main/binary-amd64/Packages.xz`) → size and sha256 from the SHA256 field. */
   files: Map<string, ReleaseFileEntry>;
@@ -241,7 +245,7 @@ export function parseRelease(text: string, where: string): ReleaseFields {
     architectures: list('architectures'),
     components: list('components'),
     acquireByHash: (fields.get('acquire-by-hash') ?? '').toLowerCase() === 'yes',
-    separateArchAll: list('no-support-for-architecture-all').includes('Packages'),
+    separateArchAll: list('architectures').includes('all') && !list('no-support-for-architecture-all').includes('Packages'),
     files,
   };
 }

@@ -23,6 +23,8 @@ export interface AptRepositoryOptions extends HttpGetOptions {
   allowUnsigned?: boolean;
   /** The clock for Valid-Until and key validity. */
   now?: Date;
+  /** The verified-index cache directory, or false for none (see PackagesFetchOptions.indexCache). */
+  indexCache?: string | false;
 }
 
 export interface AptRepositories {

@@ -7,6 +7,7 @@ import { zstdDecompressor } from '../../image/decompress.js';
 import xzPackage from 'xz-decompress';
 import { GroutError } from '../../core/errors.js';
 import { badDeb, readArIndex, type ArMember } from './ar-archive.js';
+import { xzWorkerStream } from './xz-worker.js';
 
 const { XzReadableStream } = xzPackage;
 
@@ -51,6 +52,10 @@ function findTar(file: string, members: ArMember[], base: string): ArMember & { 
  * decompression bomb costs at most that much work.
  */
 export function memberStream(file: string, member: ArMember & { compression: DebCompression }, maxBytes: number): Readable {
+  if (member.compression === 'xz' && member.size >= XZ_WORKER_MIN_BYTES) {
+    // Large xz members decode on a worker thread, beside the tar reading and layer writing on this one.
+    return capped(xzWorkerStream(file, member.offset, member.offset + member.size - 1), undefined, maxBytes, `${file}:${member.name}`);
+  }
   const raw: Readable = member.size === 0 ? Readable.from([]) : createReadStream(file, { start: member.offset, end: member.offset + member.size - 1, highWaterMark: 256 * 1024 });
   const where = `${file}:${member.name}`;
   let out: Readable;
@@ -72,16 +77,24 @@ export function memberStream(file: string, member: ArMember & { compression: Deb
       break;
     }
   }
-  const capped = out.pipe(byteCap(maxBytes, where));
-  out.on('error', (err) => capped.destroy(err));
-  // A reader that stops early (one member found) destroys only `capped`; the decompressor must be torn down too —
+  return capped(out, raw, maxBytes, where);
+}
+
+/** Compressed xz members at least this large are decoded on a worker (smaller ones are not worth its start-up). */
+export const XZ_WORKER_MIN_BYTES = 256 * 1024;
+
+/** `out` behind a byte cap; destroying the result tears `out` (and `raw`, the file reader) down. */
+function capped(out: Readable, raw: Readable | undefined, maxBytes: number, where: string): Readable {
+  const guarded = out.pipe(byteCap(maxBytes, where));
+  out.on('error', (err) => guarded.destroy(err));
+  // A reader that stops early (one member found) destroys only the capped stream; the decompressor must be torn down too —
   // xz-decompress serialises its streams on one mutex that only a finished or cancelled stream releases, so a
   // forgotten one makes the next .deb read wait forever.
-  capped.on('close', () => {
+  guarded.on('close', () => {
     if (!out.readableEnded) out.destroy();
-    if (out !== raw && !raw.readableEnded) raw.destroy();
+    if (raw !== undefined && out !== raw && !raw.readableEnded) raw.destroy();
   });
-  return capped;
+  return guarded;
 }
 
 function byteCap(maxBytes: number, where: string): Transform {

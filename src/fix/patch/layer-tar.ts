@@ -32,6 +32,33 @@ export interface WrittenLayerBlob {
   mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip';
 }
 
+/** The gzip level of patch layers. */
+export const GZIP_LEVEL = 3;
+const BATCH_BYTES = 1024 * 1024;
+
+/** Passes bytes through in chunks of at least `size` bytes (the last one may be shorter). */
+function batcher(size: number): Transform {
+  let held: Buffer[] = [];
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _e, cb: TransformCallback) {
+      held.push(chunk);
+      bytes += chunk.length;
+      if (bytes < size) {
+        cb();
+        return;
+      }
+      const out = Buffer.concat(held, bytes);
+      held = [];
+      bytes = 0;
+      cb(null, out);
+    },
+    flush(cb: TransformCallback) {
+      cb(null, bytes === 0 ? undefined : Buffer.concat(held, bytes));
+    },
+  });
+}
+
 function hasher(onDone: (hex: string, bytes: number) => void): Transform {
   const hash = createHash('sha256');
   let bytes = 0;
@@ -59,11 +86,15 @@ export class LayerTarWriter {
   constructor(private readonly file: string) {
     this.done = pipeline(
       this.tar,
+      // tar-stream emits a chunk per header and per file piece; zlib hands every chunk to the thread pool and back,
+      // so thousands of small files cost more in round trips than in compressing. Batch them first.
+      batcher(BATCH_BYTES),
       hasher((hex) => {
         this.diffId = `sha256:${hex}`;
       }),
-      // Level 6 and no name/mtime in the gzip header: the same tar always gives the same blob.
-      createGzip({ level: 6 }),
+      // No name/mtime in the gzip header: the same tar always gives the same blob. Level 3 is near level 6's size
+      // (+8 % on Debian packages' files) at half its CPU time; zlib runs off the main thread, beside the decompressing.
+      createGzip({ level: GZIP_LEVEL, chunkSize: 256 * 1024 }),
       hasher((hex, bytes) => {
         this.digest = `sha256:${hex}`;
         this.size = bytes;
