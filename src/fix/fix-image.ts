@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GroutError } from '../core/errors.js';
+import { Limit } from '../core/limit.js';
 import type { ProgressListener } from '../core/events.js';
 import type { ScanReport, SeverityLevel } from '../core/finding.js';
 import { GROUT_VERSION } from '../grout-version.js';
@@ -82,6 +83,9 @@ export interface FixResult {
   warnings: string[];
 }
 
+/** .deb downloads at once: a few hide the round trips without hammering the mirror. */
+const DOWNLOAD_CONCURRENCY = 4;
+
 const KEEP = (path: string): boolean => path.startsWith('var/lib/dpkg/') || path.startsWith('etc/apt/') || path.startsWith('usr/share/keyrings/');
 
 export async function fixImage(source: string, options: FixOptions): Promise<FixResult> {
@@ -123,14 +127,25 @@ export async function fixImage(source: string, options: FixOptions): Promise<Fix
     }
     if (resolved.upgrades.length + resolved.newPackages.length === 0) return result;
 
-    const debs: string[] = [];
-    for (const p of [...resolved.upgrades, ...resolved.newPackages]) {
-      stage(`downloading ${p.name} ${p.to}`);
-      const file = await downloadPlanned(p, work);
-      debs.push(file);
-      const found = await changelogFixesOf(file, p);
-      if (found !== undefined) result.changelogFixes.push(found);
-    }
+    const toFetch = [...resolved.upgrades, ...resolved.newPackages];
+    let fetched = 0;
+    // A few downloads at once (as apt does): each is verified against the signed index; results keep plan order.
+    const limit = new Limit(DOWNLOAD_CONCURRENCY);
+    // allSettled: on a failure, wait for the other downloads before the work dir is removed, then report the first.
+    const settled = await Promise.allSettled(
+      toFetch.map((p) =>
+        limit.run(async () => {
+          const file = await downloadPlanned(p, work);
+          stage(`downloaded ${++fetched}/${toFetch.length}: ${p.name} ${p.to}`);
+          return { file, found: await changelogFixesOf(file, p) };
+        }),
+      ),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const downloads = settled.map((r) => (r as PromiseFulfilledResult<{ file: string; found: ChangelogFixes | undefined }>).value);
+    const debs = downloads.map((d) => d.file);
+    for (const d of downloads) if (d.found !== undefined) result.changelogFixes.push(d.found);
     stage('writing the patch layer');
     const layer = await buildPatchLayer({ rootfs, debs, out: join(work, 'patch-layer.tar.gz'), time: now });
     result.layer = layer;

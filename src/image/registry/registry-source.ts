@@ -11,7 +11,7 @@ import type { Platform } from '../platform.js';
 import type { LayerEntry, LayerEntryProblem, LayerHandle, OpenedImage, OpenOptions } from '../source.js';
 import { readTarLayer } from '../tar-layer.js';
 import { formatDockerReference, type DockerReference } from './docker-reference.js';
-import { Limit } from './limit.js';
+import { Limit } from '../../core/limit.js';
 import { RegistryClient, type FetchedManifest, type RegistryClientOptions } from './registry-client.js';
 
 export interface RegistrySourceOptions extends RegistryClientOptions {

@@ -9,7 +9,7 @@ import { asObject, parseJson } from '../json-blob.js';
 import type { Descriptor } from '../manifest.js';
 import type { Platform } from '../platform.js';
 import type { DockerReference } from './docker-reference.js';
-import { Limit } from './limit.js';
+import { Limit } from '../../core/limit.js';
 import { RegistryClient } from './registry-client.js';
 import { fetchSmallBlob, resolvePlatform, type RegistrySourceOptions } from './registry-source.js';
 

@@ -12,7 +12,7 @@ import { DirFs } from '../blob-fs.js';
 import { parseSourceReference } from '../reference.js';
 import { bufferBlob, fileBlob, pushBlob, pushManifest, type BlobPushOutcome, type PushBlob } from '../registry/blob-push.js';
 import { formatDockerReference, type DockerReference } from '../registry/docker-reference.js';
-import { Limit } from '../registry/limit.js';
+import { Limit } from '../../core/limit.js';
 import { RegistryClient } from '../registry/registry-client.js';
 import type { RegistrySourceOptions } from '../registry/registry-source.js';
 import { OCI_MANIFEST, ociLayerMediaType, patchedConfig, patchedManifest, patchLayerAnnotations, type LayerDescriptor } from './image-json.js';
