@@ -51,6 +51,9 @@ function parseRegistryOutput(text: string): RegistryOutputSpec {
   const body = explicit ? text.slice('docker://'.length) : text;
   const slash = body.indexOf('/');
   const first = slash < 0 ? '' : body.slice(0, slash);
+  if (!explicit && (first === '.' || first === '..' || first === '' && body.startsWith('/'))) {
+    throw new GroutError('E_USAGE', `${text}: a path needs its format`, { hint: `write oci:${text}, oci-archive:${text} or docker-archive:${text}` });
+  }
   if (!explicit && !(/[.:]/.test(first) || first === 'localhost')) {
     throw new GroutError('E_USAGE', `${text}: not an output grout knows`, { hint: `${USAGE}; a registry reference names its host (docker://${body} for Docker Hub)` });
   }

@@ -46,6 +46,9 @@ describe('parseOutputReference', () => {
   it.each(['oci:', 'oci:dir:bad tag', 'app:patched', 'me/app:patched', './out', '/tmp/out', `127.0.0.1:5000/app@sha256:${'a'.repeat(64)}`, 'docker://Bad/Name'])('rejects %s', (text) =>
     expect(() => parseOutputReference(text)).toThrow(expect.objectContaining({ code: 'E_USAGE' })),
   );
+  it.each(['./out', '../out', '/tmp/out'])('tells %s to name its format', (text) =>
+    expect(() => parseOutputReference(text)).toThrow(expect.objectContaining({ message: `${text}: a path needs its format`, hint: expect.stringContaining(`oci:${text}`) })),
+  );
 });
 
 describe('writePatchedImage', () => {
