@@ -11,7 +11,7 @@ import { STALE_TEMP_MS, TEMP_MARK, writeAtomically, type LayerCacheEntry, type P
  * layers, config and every extractor version (catalog/inventory-results.ts). A rescan of a seen image reads this
  * one entry. Written like a layer result (layer-cache.ts): renamed into place, a damaged entry reads as absent and
  * is rewritten. Not compressed, unlike layer results: this entry is read on every warm rescan, where gunzip would
- * cost 30 ms of a 0.3 s budget, for 10 MB instead of 2 MB on disk per image. A header names the entry, the
+ * cost 30 ms of a 0.3 s budget, for 6 MB instead of 2 MB on disk per image. A header names the entry, the
  * payload's length and its CRC-32 (SHA-256 on a Node without zlib.crc32), which catch a torn or damaged entry.
  */
 export class InventoryCache implements InventoryResultStore {
@@ -59,7 +59,7 @@ export class InventoryCache implements InventoryResultStore {
 
 const ENTRY_SUFFIX = '.inv';
 const MAGIC = 'grout-inventory 2\n';
-/** Largest inventory stored (a 2 GB Debian image's is 10 MB). */
+/** Largest inventory stored (a 2 GB Debian image's is 6 MB). */
 const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
 
 export function inventoryCacheDir(root: string = cacheRoot()): string {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { ProgressListener } from '../core/events.js';
 import type { Distro, ExtractedPackage, Inventory, InventoryIssue, Package } from '../core/model.js';
-import type { OpenedImage } from '../image/index.js';
+import type { LayerEntry, LayerEntryProblem, LayerHandle, OpenedImage } from '../image/index.js';
 import { detectDistro, distroWants } from './distro/index.js';
 import { extractorId, isFileExtractor, type AnyExtractor, type Extractor, type FileExtractor, type FileView } from './extractor.js';
 import type { ExecutableRecord } from './executables.js';
@@ -227,7 +227,7 @@ async function scanAll(
       let scanned = cache && key ? await cachedLayer(cache, ref, key) : undefined;
       const hit = scanned !== undefined;
       if (!scanned) {
-        scanned = await scanLayer(layer, selector, options.signal, (p) =>
+        scanned = await scanLayer(withSizedReads(layer), selector, options.signal, (p) =>
           options.onProgress?.({ type: 'layer-progress', index: i, total, entries: p.entries, bytes: p.bytes }),
         );
         // Encoded now: merging the layer consumes its entry list.
@@ -256,6 +256,48 @@ async function scanAll(
     await Promise.all(writes);
   }
   await cache?.store.settle?.();
+}
+
+/** Files at least this large are read into one buffer of their size (see withSizedReads). */
+const SIZED_READ_BYTES = 64 * 1024;
+/** Beyond this a file is gathered in chunks again: no single allocation is made from a size read in a header. */
+const SIZED_READ_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The layer with each large file's `read()` filling one buffer of the file's size as the chunks arrive, instead of
+ * holding every chunk and joining them at the end. Joining needs the file twice over for a moment (a 60 MB compiler
+ * binary the Go and Rust extractors look into: 120 MB), and the many chunk buffers freed at once left the C heap
+ * fragmented for the rest of the run; peak RSS of a 1.9 GB image fell by about 15 MB.
+ */
+function withSizedReads(layer: LayerHandle): LayerHandle {
+  return { ref: layer.ref, entries: (signal?: AbortSignal) => sizedEntries(layer.entries(signal)) };
+}
+
+async function* sizedEntries(entries: AsyncIterable<LayerEntry | LayerEntryProblem>): AsyncGenerator<LayerEntry | LayerEntryProblem> {
+  for await (const entry of entries) {
+    if (entry.kind === 'node' && entry.type === 'file' && entry.size >= SIZED_READ_BYTES && entry.size <= SIZED_READ_MAX_BYTES) {
+      const { size } = entry;
+      yield { ...entry, read: () => readSized(entry.stream(), size) };
+    } else {
+      yield entry;
+    }
+  }
+}
+
+/** The bytes of a stream expected to hold `size` bytes; any other length is still returned whole. */
+async function readSized(stream: AsyncIterable<Buffer>, size: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(size);
+  let filled = 0;
+  const extra: Buffer[] = [];
+  for await (const chunk of stream) {
+    if (extra.length === 0 && filled + chunk.length <= size) {
+      chunk.copy(out, filled);
+      filled += chunk.length;
+    } else {
+      extra.push(chunk);
+    }
+  }
+  return extra.length === 0 && filled === size ? out : Buffer.concat([out.subarray(0, filled), ...extra]);
 }
 
 /** A stored result, or undefined when there is none or it is unusable (it is then read afresh and stored again). */

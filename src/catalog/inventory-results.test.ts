@@ -7,7 +7,7 @@ import { debianLangImage, LANG_TAG } from '../../test/images/debian-lang-image.j
 import { InventoryCache, inventoryCacheDir } from '../cache/inventory-cache.js';
 import { LayerCache, layerCacheDir } from '../cache/layer-cache.js';
 import type { ProgressEvent } from '../core/events.js';
-import type { ImageDescription } from '../core/model.js';
+import type { ImageDescription, Inventory } from '../core/model.js';
 import { imageSource, type OpenedImage } from '../image/index.js';
 import { encodeInventory, SBOM_FORMATS } from '../scan/index.js';
 import { catalogImage, type CatalogOptions } from './catalog.js';
@@ -160,6 +160,59 @@ describe('the inventory codec', () => {
       '{"format":1,"keys":["image","files","packages","relationships","issues","extractors"],"shapes":[],"files":[],"packages":[null],"rest":{}}',
     ];
     for (const text of bad) expect(() => decodeInventoryPayload(Buffer.from(text), image), text).toThrow(InventoryCodecError);
+  });
+
+  const oddValues = (): Inventory => {
+    const image: ImageDescription = { reference: 'r', transport: 'oci', tags: [], layers: [], labels: {} };
+    return {
+      image,
+      packages: [
+        { id: 'p', ecosystem: 'npm', name: 'p', version: '1', purl: 'pkg:npm/p@1', licenses: [], foundBy: 'x@1', locations: [], files: ['usr/share/doc/café', 'b'] },
+        { id: 'q', ecosystem: 'npm', name: 'q', version: '1', purl: 'pkg:npm/q@1', licenses: [], foundBy: 'x@1', locations: [], files: ['b'] },
+      ],
+      files: [
+        // Not ASCII, a lone surrogate, a size past 2^32, more than one owner and digest, an owner that is no package.
+        { path: 'usr/share/doc/café', layer: 0, size: 2 ** 40 + 3, mode: 0o644, type: 'file', owners: ['p'], digests: [{ algorithm: 'md5', value: 'ab' }, { algorithm: 'sha256', value: 'cd' }] },
+        { path: 'b', layer: 1, size: 0, mode: 0o777, type: 'symlink', linkTarget: 'x\ud800y', owners: ['p', 'q'] },
+        { path: 'c\u00e9\u{1f600}', layer: 0, size: 1.5, mode: -1, type: 'file', owners: ['gone'], sha256: '0'.repeat(64), executable: { format: 'elf', elfType: 'executable', machine: 'x86-64' } },
+      ],
+      relationships: [],
+      issues: [],
+      extractors: ['x@1'],
+    };
+  };
+
+  it('keeps values the columns cannot hold exactly: non-ASCII text, lone surrogates, large and odd numbers, unknown owners', () => {
+    const inv = oddValues();
+    const back = decodeInventoryPayload(Buffer.concat(encodeInventoryPayload(inv)), inv.image);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(inv));
+    expect(back).toEqual(inv);
+  });
+
+  it('refuses a payload cut short or with any one byte changed, with its own error, never a wrong inventory', () => {
+    const inv = oddValues();
+    const payload = Buffer.concat(encodeInventoryPayload(inv));
+    const expected = JSON.stringify(inv);
+    for (let cut = 0; cut < payload.length; cut++) {
+      expect(() => decodeInventoryPayload(payload.subarray(0, cut), inv.image)).toThrow(InventoryCodecError);
+    }
+    for (let at = 0; at < payload.length; at++) {
+      for (const flip of [0x01, 0x80, 0xff]) {
+        const bad = Buffer.from(payload);
+        bad[at]! ^= flip;
+        let back: Inventory | undefined;
+        try {
+          back = decodeInventoryPayload(bad, inv.image);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InventoryCodecError);
+          continue;
+        }
+        // A changed byte inside a string or a number can still decode (the cache's checksum catches those);
+        // the layout itself never goes wrong silently: the records and packages are all there.
+        expect(back.files).toHaveLength(inv.files.length);
+        expect(JSON.stringify(back)).not.toBe(expected);
+      }
+    }
   });
 });
 

@@ -25,6 +25,12 @@ export interface RegistrySourceOptions extends RegistryClientOptions {
 
 const MAX_INDEX_DEPTH = 4;
 const PROGRESS_STEP = 1024 * 1024;
+/**
+ * Chunks a cached layer blob is read in: below glibc's 128 KB mmap threshold. Larger chunks (512 KB) were each
+ * mapped and unmapped, which made malloc raise its threshold and serve them from the heap afterwards, where
+ * hundreds of freed chunks stayed resident for the rest of the run (peak RSS).
+ */
+const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Open an image in a registry: the manifest (through an index by platform when it is one), the config, and layer
@@ -135,7 +141,7 @@ async function* layerEntries(
   );
   const head = await readHead(path);
   try {
-    yield* readTarLayer({ name, head, ...(mediaType ? { mediaType } : {}), open: () => createReadStream(path, { highWaterMark: 512 * 1024 }), blobDigest: digest }, signal);
+    yield* readTarLayer({ name, head, ...(mediaType ? { mediaType } : {}), open: () => createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), blobDigest: digest }, signal);
   } catch (err) {
     // The cache only ever renames verified bytes in, so a mismatch now means the file was altered on disk:
     // drop it, so the next run downloads it afresh.
