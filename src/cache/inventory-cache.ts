@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { readFile, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import type { InventoryResultStore } from '../catalog/index.js';
 import { cacheRoot } from './cache-paths.js';
-import { STALE_TEMP_MS, TEMP_MARK, writeAtomically, type LayerCacheEntry, type PruneResult } from './layer-cache.js';
+import { collectEntries, writeAtomically, type LayerCacheEntry, type PruneResult } from './layer-cache.js';
 
 /**
  * Whole inventories of images seen before, on disk: `<root>/images/<key>.inv`, where the key names the image's
@@ -86,22 +86,7 @@ export async function listInventoryCache(root: string = cacheRoot(), now = Date.
   const dir = inventoryCacheDir(root);
   const entries: LayerCacheEntry[] = [];
   const staleTemps: string[] = [];
-  let names: string[];
-  try {
-    names = (await readdir(dir)).sort();
-  } catch {
-    names = [];
-  }
-  for (const name of names) {
-    const path = join(dir, name);
-    const st = await stat(path).catch(() => undefined);
-    if (!st?.isFile()) continue;
-    if (name.includes(TEMP_MARK)) {
-      if (now - st.mtimeMs > STALE_TEMP_MS) staleTemps.push(path);
-    } else if (/^[0-9a-f]{64}\.inv$/.test(name)) {
-      entries.push({ path, bytes: st.size, usedMs: st.mtimeMs });
-    }
-  }
+  await collectEntries(dir, (name) => /^[0-9a-f]{64}\.inv$/.test(name), now, entries, staleTemps);
   return { entries, staleTemps };
 }
 

@@ -165,16 +165,7 @@ export async function listLayerCache(root: string = cacheRoot(), now = Date.now(
   const staleTemps: string[] = [];
   for (const layer of await listDir(dir)) {
     if (!/^[0-9a-f]{64}$/.test(layer)) continue;
-    for (const name of await listDir(join(dir, layer))) {
-      const path = join(dir, layer, name);
-      const st = await stat(path).catch(() => undefined);
-      if (!st?.isFile()) continue;
-      if (name.includes(TEMP_MARK)) {
-        if (now - st.mtimeMs > STALE_TEMP_MS) staleTemps.push(path);
-      } else if (name.endsWith(ENTRY_SUFFIX)) {
-        entries.push({ path, bytes: st.size, usedMs: st.mtimeMs });
-      }
-    }
+    await collectEntries(join(dir, layer), (name) => name.endsWith(ENTRY_SUFFIX), now, entries, staleTemps);
   }
   return { entries, staleTemps };
 }
@@ -235,6 +226,23 @@ export async function cleanLayerCache(root: string = cacheRoot()): Promise<Prune
   const before = await layerCacheStatus(root);
   await rm(layerCacheDir(root), { recursive: true, force: true });
   return { removed: before.entries, freedBytes: before.bytes, entries: 0, bytes: 0 };
+}
+
+/**
+ * Sort the files of one cache folder into entries (names `isEntry` accepts) and temporary files older than
+ * STALE_TEMP_MS, left behind by processes that died mid-write.
+ */
+export async function collectEntries(dir: string, isEntry: (name: string) => boolean, now: number, entries: LayerCacheEntry[], staleTemps: string[]): Promise<void> {
+  for (const name of await listDir(dir)) {
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    if (name.includes(TEMP_MARK)) {
+      if (now - st.mtimeMs > STALE_TEMP_MS) staleTemps.push(path);
+    } else if (isEntry(name)) {
+      entries.push({ path, bytes: st.size, usedMs: st.mtimeMs });
+    }
+  }
 }
 
 async function listDir(dir: string): Promise<string[]> {
