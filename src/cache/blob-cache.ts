@@ -4,6 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, type FileHand
 import { join } from 'node:path';
 import { parseDigest } from '../core/digest.js';
 import { GroutError, isGroutError } from '../core/errors.js';
+import type { BlobTransfer } from './blob-transfer.js';
 import { blobCacheDir } from './cache-paths.js';
 
 /**
@@ -31,6 +32,8 @@ export interface FetchBlobOptions {
   onProgress?: (bytes: number, total: number | undefined) => void;
   /** How many cut connections in a row (without new bytes) before giving up. Default 5. */
   maxResumes?: number;
+  /** Told where the bytes go as they are written, so the blob can be read while it downloads (blob-transfer.ts). */
+  transfer?: BlobTransfer;
 }
 
 const HEX = /^[0-9a-f]{64}$/;
@@ -72,6 +75,18 @@ export class BlobCache {
    * (and across runs, from `<hex>.partial`), and is verified against the digest before it becomes visible.
    */
   async fetch(digest: string, download: BlobDownloader, options: FetchBlobOptions = {}): Promise<string> {
+    const { transfer } = options;
+    try {
+      const path = await this.fetchInto(digest, download, options);
+      if (transfer) transfer.finish(path, (await stat(path)).size);
+      return path;
+    } catch (err) {
+      transfer?.fail(err);
+      throw err;
+    }
+  }
+
+  private async fetchInto(digest: string, download: BlobDownloader, options: FetchBlobOptions): Promise<string> {
     const found = await this.lookup(digest);
     if (found) return found;
     const final = this.pathOf(digest);
@@ -114,6 +129,8 @@ async function downloadInto(temp: string, digest: string, download: BlobDownload
     await rm(temp, { force: true });
     ({ hash, length } = { hash: createHash('sha256'), length: 0 });
   }
+  // What an interrupted earlier run left in <hex>.partial can be read at once.
+  if (length > 0) options.transfer?.progress(temp, length);
   let failures = 0;
   while (size === undefined || length < size || length === 0) {
     const before = length;
@@ -124,8 +141,19 @@ async function downloadInto(temp: string, digest: string, download: BlobDownload
         // The server sent the whole blob again: start over.
         hash = createHash('sha256');
         length = 0;
+        options.transfer?.progress(temp, 0);
       }
       const handle = await open(temp, length === 0 ? 'w' : 'a');
+      // Network chunks are small (16-64 KB): written a batch at a time, a fraction of the system calls.
+      const pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = async (): Promise<void> => {
+        if (pendingBytes === 0) return;
+        const batch = pending.splice(0);
+        pendingBytes = 0;
+        await writeAllv(handle, batch);
+        options.transfer?.progress(temp, length);
+      };
       try {
         for await (const chunk of body) {
           length += chunk.length;
@@ -135,10 +163,15 @@ async function downloadInto(temp: string, digest: string, download: BlobDownload
             });
           }
           hash.update(chunk);
-          await writeAll(handle, chunk);
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
           options.onProgress?.(length, size);
         }
+        await flush();
       } finally {
+        // After a cut connection, what arrived is kept for the resume (which re-reads the file to know).
+        await flush().catch(() => {});
         await handle.close();
       }
       if (size === undefined || length >= size) break;
@@ -149,6 +182,7 @@ async function downloadInto(temp: string, digest: string, download: BlobDownload
       if (failures > maxResumes) throw err;
       // Re-read what actually reached the disk: the last write may not have completed.
       ({ hash, length } = await hashExisting(temp));
+      options.transfer?.progress(temp, length);
     }
   }
   const actual = `sha256:${hash.digest('hex')}`;
@@ -177,6 +211,25 @@ async function hashExisting(path: string): Promise<{ hash: Hash; length: number 
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   return { hash, length };
+}
+
+/** Bytes of downloaded chunks gathered before they are written. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+async function writeAllv(handle: FileHandle, chunks: Buffer[]): Promise<void> {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const { bytesWritten } = await handle.writev(chunks);
+  if (bytesWritten >= total) return;
+  // A short write (a full disk, a signal): the rest one buffer at a time, which reports the error if there is one.
+  let skip = bytesWritten;
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    await writeAll(handle, chunk.subarray(skip));
+    skip = 0;
+  }
 }
 
 async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {

@@ -52,6 +52,13 @@ export class LayerCache implements LayerResultStore {
     return payload;
   }
 
+  /** Whether an entry is stored (not whether it reads back whole: `get` checks that). */
+  async has(diffId: string, key: string): Promise<boolean> {
+    const file = this.entryPath(diffId, key);
+    if (!file) return false;
+    return (await stat(file).catch(() => undefined))?.isFile() === true;
+  }
+
   async put(diffId: string, key: string, payload: Buffer): Promise<void> {
     const file = this.entryPath(diffId, key);
     if (!file) return;

@@ -249,6 +249,7 @@ async function scanAll(
       }
     }
   };
+  await prefetchUncached(image, cache);
   const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultLayerConcurrency(), total));
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -256,6 +257,21 @@ async function scanAll(
     await Promise.all(writes);
   }
   await cache?.store.settle?.();
+}
+
+/**
+ * Tell a downloading source (the registry) to start on every layer whose results are not cached, bottom first, so
+ * that downloads run ahead of the layers being read instead of each starting when its layer's turn comes. A layer
+ * with a stored result is left alone: a rescan downloads nothing. (Should that result prove unreadable, the layer
+ * is downloaded when it is read, as without prefetching.)
+ */
+async function prefetchUncached(image: OpenedImage, cache: LayerCacheUse | undefined): Promise<void> {
+  for (const layer of image.layers) {
+    if (!layer.prefetch) continue;
+    const key = cache && isCacheableLayer(image.description, layer.ref) ? layerResultKey(cache.fingerprint, layer.ref) : undefined;
+    const stored = cache && key ? ((await cache.store.has?.(layer.ref.diffId, key)) ?? (await cache.store.get(layer.ref.diffId, key)) !== undefined) : false;
+    if (!stored) layer.prefetch();
+  }
 }
 
 /** Files at least this large are read into one buffer of their size (see withSizedReads). */

@@ -11,6 +11,8 @@ import { LAYER_CODEC_VERSION } from './layer-codec.js';
 export interface LayerResultStore {
   /** The payload stored for (diffId, key); undefined when there is none or it cannot be read. Never throws for a bad entry. */
   get(diffId: string, key: string): Promise<Buffer | undefined>;
+  /** Whether a payload is stored for (diffId, key), without reading it; a stored payload may still prove unusable. */
+  has?(diffId: string, key: string): Promise<boolean>;
   /** Store a payload (replacing a bad one). Best effort: a full disk is not the scan's problem. */
   put(diffId: string, key: string, payload: Buffer): Promise<void>;
   /** Called once the pass has read every layer and stored its results: the time to prune, if the store does. */

@@ -42,6 +42,11 @@ export interface LayerHandle {
   ref: LayerRef;
   /** Streams the layer once: decompressed, digest-verified, parsed. Problems with single entries are yielded. */
   entries(signal?: AbortSignal): AsyncIterable<LayerEntry | LayerEntryProblem>;
+  /**
+   * Start fetching the layer now, in the background, because `entries()` will be wanted (sources that download:
+   * the registry). The catalog calls it, bottom layer first, for every layer whose results are not cached.
+   */
+  prefetch?(): void;
 }
 
 export interface OpenedImage {

@@ -66,6 +66,18 @@ describe.skipIf(!available)('inventory() of a registry image', () => {
     expect(JSON.stringify(warm)).toBe(JSON.stringify(cold));
   }, 120_000);
 
+  it('downloads no layer whose results are cached, even without the whole-image entry', async () => {
+    process.env['GROUT_CACHE_DIR'] = join(work, 'cache');
+    const before = await inventory(reference, { registry: {} });
+    rmSync(join(work, 'cache', 'images'), { recursive: true, force: true });
+    rmSync(join(work, 'cache', 'blobs'), { recursive: true, force: true });
+    const events: ProgressEvent[] = [];
+    const again = await inventory(reference, { onProgress: (e) => events.push(e), registry: {} });
+    expect(events.filter((e) => e.type === 'blob-download')).toEqual([]);
+    expect(events.filter((e) => e.type === 'layer-done').map((e) => e.type === 'layer-done' && e.cached)).toEqual([true, true]);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(before));
+  }, 120_000);
+
   it('leaves download events where the caller sent them when its registry options name a listener', async () => {
     // A new cache: the blobs must be downloaded again.
     process.env['GROUT_CACHE_DIR'] = join(work, 'cache-2');

@@ -305,6 +305,8 @@ export interface ProxyRules {
   cut?: { path: RegExp; times: number; afterBytes: number };
   /** Refuse every request of this method whose path matches with this status and a distribution error body. */
   refuse?: { method: string; path: RegExp; status: number; code: string };
+  /** For GETs whose path matches, send this many body bytes, then the rest only once `until` settles. */
+  hold?: { path: RegExp; afterBytes: number; until: Promise<unknown> };
 }
 
 export interface TestProxy {
@@ -315,6 +317,33 @@ export interface TestProxy {
 }
 
 /** A plain-http proxy in front of a plain registry that misbehaves on purpose. */
+/** Pass the first `afterBytes` of a body through at once and the rest when `until` settles. */
+function holdBody(up: IncomingMessage, res: ServerResponse, hold: NonNullable<ProxyRules['hold']>): void {
+  let sent = 0;
+  const rest: Buffer[] = [];
+  let released = false;
+  let ended = false;
+  const finish = (): void => {
+    for (const chunk of rest.splice(0)) res.write(chunk);
+    if (ended) res.end();
+  };
+  void hold.until.finally(() => {
+    released = true;
+    finish();
+  });
+  up.on('data', (chunk: Buffer) => {
+    if (released) return void res.write(chunk);
+    const now = chunk.subarray(0, Math.max(0, hold.afterBytes - sent));
+    if (now.length > 0) res.write(now);
+    sent += now.length;
+    if (now.length < chunk.length) rest.push(chunk.subarray(now.length));
+  });
+  up.on('end', () => {
+    ended = true;
+    if (released) finish();
+  });
+}
+
 export async function startProxy(upstream: string, rules: ProxyRules): Promise<TestProxy> {
   const log: TestProxy['log'] = [];
   const counts = { tooMany: 0, unavailable: 0, cut: 0 };
@@ -346,6 +375,8 @@ export async function startProxy(upstream: string, rules: ProxyRules): Promise<T
       const location = up.headers.location;
       const headers = location?.startsWith(`http://${upstream}/`) ? { ...up.headers, location: `http://${host}${location.slice(`http://${upstream}`.length)}` } : up.headers;
       res.writeHead(up.statusCode ?? 502, headers);
+      const hold = rules.hold && rules.hold.path.test(path) && req.method === 'GET' ? rules.hold : undefined;
+      if (hold) return void holdBody(up, res, hold);
       if (!cut) return void up.pipe(res);
       let sent = 0;
       up.on('data', (chunk: Buffer) => {

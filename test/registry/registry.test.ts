@@ -228,6 +228,43 @@ describe.skipIf(!available)('a plain http registry on 127.0.0.1', () => {
     }
   });
 
+  it('reads a layer while it downloads: entries arrive before the rest of the blob does', async () => {
+    // Larger than the 1 MB the download writes at a time, so that half of it reaches the disk.
+    const layout = join(work, 'follow');
+    const [written] = (await writeOciLayout(layout, [
+      { layers: [{ entries: [{ path: 'usr/bin/hello', content: '#!/bin/sh\necho follow\n', mode: 0o755 }, { path: 'opt/data.bin', content: noise('follow', 4_000_000) }] }], tag: 'v1' },
+    ])) as [WrittenImage];
+    await registry.push(`oci:${layout}:v1`, 'follow:v1');
+    const big = written.layers[0]!;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const timeout = setTimeout(release, 10_000);
+    const proxy = await startProxy(registry.host, { hold: { path: new RegExp(`/blobs/${big.digest}`), afterBytes: Math.floor(big.blob.length / 2), until: released } });
+    try {
+      const options = cacheOptions();
+      const image = await open(`${proxy.host}/follow:v1`, options);
+      let heldAtFirstEntry: boolean | undefined;
+      let stillHeld = true;
+      void released.then(() => (stillHeld = false));
+      const paths: string[] = [];
+      for await (const entry of image.layers[0]!.entries()) {
+        if (heldAtFirstEntry === undefined) {
+          heldAtFirstEntry = stillHeld;
+          release();
+        }
+        if (entry.kind === 'node' && entry.type === 'file') await entry.read();
+        paths.push(entry.path);
+      }
+      expect(heldAtFirstEntry).toBe(true);
+      expect(paths).toEqual(['usr/bin/hello', 'opt/data.bin']);
+      expect(readFileSync(options.cache.pathOf(big.digest)).equals(big.blob)).toBe(true);
+      await image.close();
+    } finally {
+      clearTimeout(timeout);
+      await proxy.stop();
+    }
+  });
+
   it('grout sbom <registry ref> equals grout sbom oci:… of the same Debian image', async () => {
     const debian = await debianTestImage();
     await registry.push(`oci:${debian.ociLayout}:${DEBIAN_TAG}`, `debian:${DEBIAN_TAG}`);

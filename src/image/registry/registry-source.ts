@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { BlobCache } from '../../cache/blob-cache.js';
+import { BlobTransfer } from '../../cache/blob-transfer.js';
 import { GroutError, isGroutError } from '../../core/errors.js';
 import type { ProgressListener } from '../../core/events.js';
 import type { ImageDescription } from '../../core/model.js';
@@ -9,6 +10,7 @@ import { asObject, MAX_JSON_BYTES, parseJson } from '../json-blob.js';
 import { checkConfigPlatform, choosePlatform, describeManifest, manifestKind, parseImageManifest, parseIndex, type ImageManifest } from '../manifest.js';
 import type { Platform } from '../platform.js';
 import type { LayerEntry, LayerEntryProblem, LayerHandle, OpenedImage, OpenOptions } from '../source.js';
+import { READ_CHUNK_BYTES } from '../blob-fs.js';
 import { readTarLayer } from '../tar-layer.js';
 import { formatDockerReference, type DockerReference } from './docker-reference.js';
 import { Limit } from '../../core/limit.js';
@@ -25,12 +27,6 @@ export interface RegistrySourceOptions extends RegistryClientOptions {
 
 const MAX_INDEX_DEPTH = 4;
 const PROGRESS_STEP = 1024 * 1024;
-/**
- * Chunks a cached layer blob is read in: below glibc's 128 KB mmap threshold. Larger chunks (512 KB) were each
- * mapped and unmapped, which made malloc raise its threshold and serve them from the heap afterwards, where
- * hundreds of freed chunks stayed resident for the rest of the run (peak RSS).
- */
-const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Open an image in a registry: the manifest (through an index by platform when it is one), the config, and layer
@@ -62,10 +58,20 @@ export async function openRegistryImage(
       where,
     );
     const limit = new Limit(options.downloadConcurrency ?? 3);
+    const downloads = new Map<number, LayerDownload>();
+    const download = (i: number): LayerDownload => {
+      let started = downloads.get(i);
+      if (!started) {
+        const digest = description.layers[i]!.digest!;
+        started = startDownload(client, cache, limit, image.path, digest, manifest.layers[i]?.size, i, options.onProgress, signal);
+        downloads.set(i, started);
+      }
+      return started;
+    };
     const layers: LayerHandle[] = description.layers.map((ref, i) => ({
       ref,
-      entries: (layerSignal?: AbortSignal) =>
-        layerEntries(client, cache, limit, image.path, `${name}@${ref.digest!}`, ref.digest!, ref.mediaType, manifest.layers[i]?.size, i, options.onProgress, layerSignal ?? signal),
+      prefetch: () => void download(i),
+      entries: (layerSignal?: AbortSignal) => layerEntries(cache, download(i), `${name}@${ref.digest!}`, ref.digest!, ref.mediaType, layerSignal ?? signal),
     }));
     return { description, layers, close: async () => client.close() };
   } catch (err) {
@@ -110,22 +116,29 @@ export async function fetchSmallBlob(client: RegistryClient, cache: BlobCache, r
   return readFile(path);
 }
 
-async function* layerEntries(
+interface LayerDownload {
+  transfer: BlobTransfer;
+  /** The cached blob once downloaded and verified. */
+  done: Promise<string>;
+}
+
+/** Download a layer blob into the cache (at most `limit` at once), readable as it arrives through `transfer`. */
+function startDownload(
   client: RegistryClient,
   cache: BlobCache,
   limit: Limit,
   repository: string,
-  name: string,
   digest: string,
-  mediaType: string | undefined,
   size: number | undefined,
   index: number,
   onProgress: ProgressListener | undefined,
   signal: AbortSignal | undefined,
-): AsyncGenerator<LayerEntry | LayerEntryProblem> {
+): LayerDownload {
+  const transfer = new BlobTransfer();
   let reported = 0;
-  const path = await limit.run(() =>
+  const done = limit.run(() =>
     cache.fetch(digest, (offset, s) => client.openBlob(repository, digest, offset, s), {
+      transfer,
       ...(size !== undefined ? { size } : {}),
       ...(signal ? { signal } : {}),
       ...(onProgress
@@ -139,9 +152,52 @@ async function* layerEntries(
         : {}),
     }),
   );
-  const head = await readHead(path);
+  // A prefetched layer nobody reads (the scan failed elsewhere) must not become an unhandled rejection.
+  done.catch(() => {});
+  return { transfer, done };
+}
+
+/**
+ * A layer's entries: from the cached blob when it was complete before, else following its download, so the layer
+ * is decompressed and parsed while its bytes arrive. The download verifies the digest before the followed stream
+ * ends; a cached blob is verified as it is read.
+ */
+async function* layerEntries(
+  cache: BlobCache,
+  download: LayerDownload,
+  name: string,
+  digest: string,
+  mediaType: string | undefined,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<LayerEntry | LayerEntryProblem> {
+  const { transfer, done } = download;
+  // Waits for the first bytes, or for the fetch to find the blob already cached (a download slot may be needed first).
+  const head = await transfer.head(512, signal);
+  const cached = transfer.cachedPath;
+  if (cached === undefined) {
+    // Bytes are parsed before the download is verified, so corrupt ones may first fail to decompress or parse (in
+    // the layer or in a file being read): a digest mismatch, if that is what the download ends in, is the better
+    // explanation.
+    const explain = async (err: unknown): Promise<never> => {
+      await done;
+      throw err;
+    };
+    try {
+      for await (const entry of readTarLayer({ name, head, ...(mediaType ? { mediaType } : {}), open: () => transfer.follow(signal) }, signal)) {
+        if (entry.kind !== 'node') {
+          yield entry;
+          continue;
+        }
+        const { read, stream } = entry;
+        yield { ...entry, read: () => read().catch(explain), stream: () => explained(stream(), explain) };
+      }
+    } catch (err) {
+      await explain(err);
+    }
+    return;
+  }
   try {
-    yield* readTarLayer({ name, head, ...(mediaType ? { mediaType } : {}), open: () => createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), blobDigest: digest }, signal);
+    yield* readTarLayer({ name, head, ...(mediaType ? { mediaType } : {}), open: () => createReadStream(cached, { highWaterMark: READ_CHUNK_BYTES }), blobDigest: digest }, signal);
   } catch (err) {
     // The cache only ever renames verified bytes in, so a mismatch now means the file was altered on disk:
     // drop it, so the next run downloads it afresh.
@@ -150,13 +206,10 @@ async function* layerEntries(
   }
 }
 
-async function readHead(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
+async function* explained(chunks: AsyncIterable<Buffer>, explain: (err: unknown) => Promise<never>): AsyncGenerator<Buffer> {
   try {
-    const buf = Buffer.alloc(512);
-    const { bytesRead } = await handle.read(buf, 0, 512, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+    yield* chunks;
+  } catch (err) {
+    await explain(err);
   }
 }
