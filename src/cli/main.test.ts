@@ -43,6 +43,17 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
+describe('grout --version', () => {
+  it('prints the version (-V or --version) and exits 0', async () => {
+    const { GROUT_VERSION } = await import('../grout-version.js');
+    for (const args of [['--version'], ['-V']]) {
+      const { code, stdout } = await run(args);
+      expect(code).toBe(0);
+      expect(stdout.trim()).toBe(GROUT_VERSION);
+    }
+  });
+});
+
 describe('grout sbom', () => {
   const layout = join(work, 'layout');
   const ready = writeOciLayout(layout, [spec]);

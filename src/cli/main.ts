@@ -65,7 +65,9 @@ export async function main(argv: string[]): Promise<number> {
   // Only the command being run is loaded (scan, fix and db pull in the vulnerability database, the matchers,
   // openpgp…: a third of start-up time); help, a bare `grout` or an unknown command load them all.
   const wanted = commandNamed(argv);
-  const needs = (name: string): boolean => wanted === undefined || wanted === name;
+  // `grout --version` needs no command at all.
+  const versionOnly = wanted === undefined && argv.some((arg) => arg === '-V' || arg === '--version');
+  const needs = (name: string): boolean => !versionOnly && (wanted === undefined || wanted === name);
   if (needs('scan')) {
     const { scanCommand } = await import('./scan-command.js');
     program.addCommand(
