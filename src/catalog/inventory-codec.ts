@@ -1,4 +1,6 @@
 import type { FileRecord, ImageDescription, Inventory, Package } from '../core/model.js';
+import { GroutError } from '../core/errors.js';
+import { isUnownedExecutable, rememberUnownedExecutables } from './file-subsets.js';
 
 /**
  * A whole inventory as bytes, for the image-level result cache. A warm rescan decodes one of these and little else,
@@ -6,32 +8,35 @@ import type { FileRecord, ImageDescription, Inventory, Package } from '../core/m
  * entry) are stored by column, not as JSON objects:
  *
  * ```
- * "GIC2" · u32 LE byte lengths of: header, ASCII text, other text, numbers · header (JSON) · ASCII text · other text
+ * "GIC3" · u32 LE byte lengths of: header, ASCII text, other text, numbers · header (JSON) · ASCII text · other text
  * (UTF-8) · numbers
  * ```
  *
  * - the header holds the inventory's own keys in order, the packages (each one's owned paths as indices into the
  *   file records), the other fields as they are, the file-record shapes (each record's keys in order, and how each
- *   value is stored), a dictionary of short repeated strings (file types, digest algorithms) and the values stored
- *   as plain JSON;
+ *   value is stored), a dictionary of short repeated strings (file types, digest algorithms), the values stored
+ *   as plain JSON, and — whole, as JSON — the few records no package owns that are executables;
  * - text is every string value of every record (paths, digests, link targets) back to back, decoded as one string
  *   and sliced; ASCII strings (nearly all) apart from the rest, as their bytes decode three times faster as Latin-1;
  * - numbers is one stream of unsigned LEB128 integers read in record order: each record's shape, then its values
  *   (sizes, modes, layers, string lengths, dictionary indices, owner package indices).
  *
- * Decoding makes no intermediate objects (JSON.parse of row arrays made as many as the records themselves, and
+ * Decoding reads the header only: the file records, and the packages' owned paths that name them, are built when
+ * first read (CycloneDX, the table and `scan` read neither; they get the unowned executables from the header
+ * through catalog/file-subsets.ts), which took a warm `grout sbom` of the 1.9 GB image from 0.27 s to 0.22 s.
+ * Decoding them makes no intermediate objects (JSON.parse of row arrays made as many as the records themselves, and
  * decoding took ~0.12 s of a 0.5 s rescan). Keys keep their order and any value the columns cannot hold exactly
  * (a string with surrogates, a negative or fractional number, an owner that is not a package) is stored as JSON,
  * so whatever the inventory is encoded to afterwards is byte-identical to the inventory the catalog built. The
  * image description is not stored: the caller supplies the one it just read (its reference and tags are the
  * user's, not the layers'). Bump INVENTORY_CODEC_VERSION when the layout changes.
  */
-export const INVENTORY_CODEC_VERSION = 2;
+export const INVENTORY_CODEC_VERSION = 3;
 
 /** A payload that cannot be an inventory of this format: the caller builds the inventory afresh. */
 export class InventoryCodecError extends Error {}
 
-const MAGIC = Buffer.from('GIC2', 'latin1');
+const MAGIC = Buffer.from('GIC3', 'latin1');
 const PREFIX_BYTES = 20;
 
 /** How one value of a file record is stored. */
@@ -56,6 +61,8 @@ interface Header {
   shapes: string[][];
   words: string[];
   json: unknown[];
+  /** The records no package owns that are executables, whole, as JSON: what most outputs need of the files. */
+  unowned: unknown[];
 }
 
 /** Files per text chunk: the payload is built as a list of buffers, never as one large string. */
@@ -219,7 +226,8 @@ export function encodeInventoryPayload(inventory: Inventory): Buffer[] {
   for (const [key, value] of Object.entries(inventory)) {
     if (key !== 'image' && key !== 'files' && key !== 'packages') rest[key] = value;
   }
-  const header: Header = { keys: Object.keys(inventory), packages, rest, count: inventory.files.length, shapes, words, json };
+  const unowned = inventory.files.filter(isUnownedExecutable);
+  const header: Header = { keys: Object.keys(inventory), packages, rest, count: inventory.files.length, shapes, words, json, unowned };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(PREFIX_BYTES);
   MAGIC.copy(prefix, 0);
@@ -269,12 +277,80 @@ function decode(payload: Buffer, image: ImageDescription): Inventory {
   const end = textEnd + payload.readUInt32LE(16);
   if (end !== payload.length) fail('section lengths do not add up');
   const header = readHeader(JSON.parse(payload.toString('utf8', PREFIX_BYTES, headerEnd)) as unknown);
+  // Every record takes at least one byte of the number stream: the count is bounded by the payload.
+  if (header.count > end - textEnd) fail('more records than numbers');
+  const packages = header.packages as Package[];
+
+  // The file records (and the packages' owned paths, which name them) are built when first read: CycloneDX, the
+  // table and `scan` read neither, only the unowned executables kept apart in the header. The entry was checked
+  // whole (length and CRC, cache/inventory-cache.ts) before this, so what is left to fail here is a payload this
+  // code did not write; it fails with a clear error when read rather than being walked twice on every rescan.
+  let files: FileRecord[] | undefined;
+  const materialise = (): FileRecord[] => {
+    if (files) return files;
+    try {
+      files = decodeFiles(payload, header, headerEnd, asciiEnd, textEnd, end);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new GroutError('E_INTERNAL', `the cached inventory of ${image.reference} is damaged (${reason})`, { hint: 'run `grout cache clean` and scan again' });
+    }
+    return files;
+  };
+  for (const pkg of packages) {
+    const refs = pkg.files as unknown as (string | number)[];
+    let paths: string[] | undefined;
+    lazyProperty(pkg as unknown as Record<string, unknown>, 'files', () => {
+      if (paths) return paths;
+      const all = materialise();
+      paths = refs.map((ref) => {
+        if (typeof ref === 'string') return ref;
+        const file = all[ref];
+        if (!file) throw new GroutError('E_INTERNAL', `the cached inventory of ${image.reference} is damaged (owned file out of range)`, { hint: 'run `grout cache clean` and scan again' });
+        return file.path;
+      });
+      return paths;
+    });
+  }
+  const inventory: Record<string, unknown> = {};
+  for (const key of header.keys) {
+    if (key === 'image') inventory[key] = image;
+    else if (key === 'files') lazyProperty(inventory, 'files', materialise);
+    else if (key === 'packages') inventory[key] = packages;
+    else if (Object.hasOwn(header.rest, key)) inventory[key] = header.rest[key];
+  }
+  for (const key of ['image', 'files', 'packages', 'relationships', 'issues', 'extractors']) {
+    if (!(key in inventory)) fail(`no ${key}`);
+  }
+  rememberUnownedExecutables(inventory as unknown as Inventory, header.unowned as FileRecord[]);
+  return inventory as unknown as Inventory;
+}
+
+/**
+ * A property computed when first read, at the key's place in the object's key order (an existing key keeps its
+ * place), enumerable like the plain value it stands for; once read, or when assigned, it is a plain value.
+ */
+function lazyProperty(target: Record<string, unknown>, key: string, compute: () => unknown): void {
+  const settle = (value: unknown): void => {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
+/** Every file record, built from the columns. */
+function decodeFiles(payload: Buffer, header: Header, headerEnd: number, asciiEnd: number, textEnd: number, end: number): FileRecord[] {
   const ascii = new TextReader(payload.toString('latin1', headerEnd, asciiEnd));
   const wide = new TextReader(payload.toString('utf8', asciiEnd, textEnd));
   const { shapes, words, json } = header;
-  const packages = header.packages as Package[];
-  const ownerIds = packages.map((pkg) => pkg.id);
-
+  const ownerIds = (header.packages as { id: string }[]).map((pkg) => pkg.id);
   let pos = textEnd;
   const next = (): number => {
     let value = 0;
@@ -292,8 +368,6 @@ function decode(payload: Buffer, image: ImageDescription): Inventory {
   const owner = (ref: number): string => (ref < ownerIds.length ? ownerIds[ref]! : fail('owner out of range'));
   let jsonAt = 0;
 
-  // Every record takes at least one byte of the number stream: the count is bounded by the payload.
-  if (header.count > end - textEnd) fail('more records than numbers');
   const keysOf = shapes.map((shape) => shape.map((entry) => entry.slice(1)));
   const howsOf = shapes.map((shape) => shape.map((entry) => entry[0]));
   const files: FileRecord[] = new Array<FileRecord>(header.count);
@@ -361,25 +435,7 @@ function decode(payload: Buffer, image: ImageDescription): Inventory {
   }
   if (pos !== end || !ascii.done() || !wide.done() || jsonAt !== json.length) fail('values left over');
 
-  for (const pkg of packages) {
-    pkg.files = (pkg.files as (string | number)[]).map((ref) => {
-      if (typeof ref === 'string') return ref;
-      const file = files[ref];
-      if (!file) fail('owned file out of range');
-      return file.path;
-    });
-  }
-  const inventory: Record<string, unknown> = {};
-  for (const key of header.keys) {
-    if (key === 'image') inventory[key] = image;
-    else if (key === 'files') inventory[key] = files;
-    else if (key === 'packages') inventory[key] = packages;
-    else if (Object.hasOwn(header.rest, key)) inventory[key] = header.rest[key];
-  }
-  for (const key of ['image', 'files', 'packages', 'relationships', 'issues', 'extractors']) {
-    if (!(key in inventory)) fail(`no ${key}`);
-  }
-  return inventory as unknown as Inventory;
+  return files;
 }
 
 /** Consecutive strings of one decoded text. */
@@ -402,8 +458,9 @@ class TextReader {
 
 function readHeader(value: unknown): Header {
   if (!isObject(value)) fail('bad header');
-  const { keys, packages, rest, count, shapes, words, json } = value;
+  const { keys, packages, rest, count, shapes, words, json, unowned } = value;
   if (!isStringArray(keys) || !Array.isArray(packages) || !isObject(rest) || !Array.isArray(json) || !isStringArray(words)) fail('bad header');
+  if (!Array.isArray(unowned) || !unowned.every((f) => isObject(f) && typeof f['path'] === 'string' && Array.isArray(f['owners']))) fail('bad unowned files');
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) fail('bad record count');
   // `__proto__` as a key would set a record's prototype instead of a field.
   const validEntry = (entry: string): boolean => entry.length > 1 && entry.slice(1) !== '__proto__';
@@ -411,7 +468,7 @@ function readHeader(value: unknown): Header {
   for (const pkg of packages) {
     if (!isObject(pkg) || !Array.isArray(pkg['files']) || typeof pkg['id'] !== 'string') fail('bad package');
   }
-  return { keys, packages, rest, count, shapes: shapes as string[][], words, json };
+  return { keys, packages, rest, count, shapes: shapes as string[][], words, json, unowned };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

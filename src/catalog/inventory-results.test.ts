@@ -16,6 +16,7 @@ import { defaultExtractors } from './extractors/index.js';
 import { dpkgExtractor } from './extractors/os/dpkg/index.js';
 import { decodeInventoryPayload, encodeInventoryPayload, InventoryCodecError } from './inventory-codec.js';
 import { inventoryResultKey } from './inventory-results.js';
+import { unownedExecutableFiles } from './file-subsets.js';
 
 const work = tempDir('grout-inventory-results-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -189,10 +190,37 @@ describe('the inventory codec', () => {
     expect(back).toEqual(inv);
   });
 
+  it('builds the file records only when read, and gives the unowned executables without them', () => {
+    const inv = oddValues();
+    inv.files.push(
+      { path: 'usr/local/bin/tool', layer: 1, size: 9, mode: 0o755, type: 'file', owners: [], sha256: '1'.repeat(64), executable: { format: 'elf', elfType: 'executable', machine: 'x86-64' } },
+      { path: 'usr/local/bin/a-script', layer: 1, size: 9, mode: 0o755, type: 'file', owners: [], executable: { format: 'script', interpreter: '/bin/sh' } },
+      { path: 'usr/local/share/data', layer: 1, size: 9, mode: 0o644, type: 'file', owners: [] },
+    );
+    const back = decodeInventoryPayload(Buffer.concat(encodeInventoryPayload(inv)), inv.image);
+    const files = Object.getOwnPropertyDescriptor(back, 'files')!;
+    expect(files.get).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(back.packages[0]!, 'files')!.get).toBeDefined();
+    const unowned = unownedExecutableFiles(back);
+    // Read without building the records.
+    expect(Object.getOwnPropertyDescriptor(back, 'files')!.get).toBeDefined();
+    expect(unowned).toEqual(inv.files.filter((f) => f.owners.length === 0 && f.executable !== undefined));
+    expect(unowned.map((f) => f.path)).toEqual(['usr/local/bin/tool', 'usr/local/bin/a-script']);
+    // Keys stay in place, and once read the records are a plain property.
+    expect(Object.keys(back)).toEqual(Object.keys(inv));
+    expect(Object.keys(back.packages[0]!)).toEqual(Object.keys(inv.packages[0]!));
+    expect(back.files).toEqual(inv.files);
+    expect(Object.getOwnPropertyDescriptor(back, 'files')!.value).toBe(back.files);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(inv));
+    // An inventory built by the catalog is filtered as it stands.
+    expect(unownedExecutableFiles(inv)).toEqual(unowned);
+  });
+
   it('refuses a payload cut short or with any one byte changed, with its own error, never a wrong inventory', () => {
     const inv = oddValues();
     const payload = Buffer.concat(encodeInventoryPayload(inv));
-    const expected = JSON.stringify(inv);
+    const whole = (i: Inventory): string => JSON.stringify({ i, unowned: unownedExecutableFiles(i) });
+    const expected = whole(inv);
     for (let cut = 0; cut < payload.length; cut++) {
       expect(() => decodeInventoryPayload(payload.subarray(0, cut), inv.image)).toThrow(InventoryCodecError);
     }
@@ -207,10 +235,18 @@ describe('the inventory codec', () => {
           expect(err).toBeInstanceOf(InventoryCodecError);
           continue;
         }
+        // The file records are built when first read: damage found then is a clear error naming the cache.
+        let text: string;
+        try {
+          text = whole(back);
+        } catch (err) {
+          expect(err).toMatchObject({ code: 'E_INTERNAL', message: expect.stringMatching(/cached inventory .* is damaged/) });
+          continue;
+        }
         // A changed byte inside a string or a number can still decode (the cache's checksum catches those);
         // the layout itself never goes wrong silently: the records and packages are all there.
         expect(back.files).toHaveLength(inv.files.length);
-        expect(JSON.stringify(back)).not.toBe(expected);
+        expect(text).not.toBe(expected);
       }
     }
   });

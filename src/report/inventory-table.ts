@@ -1,5 +1,6 @@
 import type { ExecutableFacts, Inventory } from '../core/model.js';
 import { textTable } from './text-table.js';
+import { unownedExecutableFiles } from '../catalog/file-subsets.js';
 
 export interface TableOptions {
   color?: boolean;
@@ -20,7 +21,7 @@ export function encodeInventoryTable(inventory: Inventory, options: TableOptions
   const distro = inventory.distro ? `${inventory.distro.prettyName ?? `${inventory.distro.id} ${inventory.distro.versionId ?? ''}`.trim()}` : 'unknown distro';
   const summary = `${inventory.packages.length} packages · ${distro} · ${inventory.image.layers.length} layers`;
   const issues = inventory.issues.length > 0 ? `${inventory.issues.length} issues (see -f json)\n` : '';
-  const unowned = inventory.files.filter((f) => f.owners.length === 0 && f.executable);
+  const unowned = unownedExecutableFiles(inventory).filter((f) => f.executable);
   const unownedTable =
     unowned.length === 0
       ? ''

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FileRecord, Inventory, Package } from '../core/model.js';
 import { compareText, compareTuples } from './compare.js';
+import { unownedExecutableFiles } from '../catalog/file-subsets.js';
 
 /**
  * The packages of an inventory in document order (name, version, id), one per id: ids are unique by contract, and
@@ -54,7 +55,7 @@ export function dependencyMap(inv: Inventory, packages: readonly Package[]): Map
 
 /** Executables and libraries that no package owns (binaries of unknown origin), by path. */
 export function unownedExecutables(inv: Inventory): FileRecord[] {
-  return inv.files.filter((f) => f.owners.length === 0 && f.executable !== undefined).sort((a, b) => compareText(a.path, b.path));
+  return [...unownedExecutableFiles(inv)].sort((a, b) => compareText(a.path, b.path));
 }
 
 /** A stable reference for a file: `file-` and 16 hex digits of the sha256 of its path. */
