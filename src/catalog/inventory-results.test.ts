@@ -235,14 +235,9 @@ describe('the inventory codec', () => {
           expect(err).toBeInstanceOf(InventoryCodecError);
           continue;
         }
-        // The file records are built when first read: damage found then is a clear error naming the cache.
-        let text: string;
-        try {
-          text = whole(back);
-        } catch (err) {
-          expect(err).toMatchObject({ code: 'E_INTERNAL', message: expect.stringMatching(/cached inventory .* is damaged/) });
-          continue;
-        }
+        // The file records are built when first read, but the payload was checked whole at decode: reading them
+        // never fails.
+        const text = whole(back);
         // A changed byte inside a string or a number can still decode (the cache's checksum catches those);
         // the layout itself never goes wrong silently: the records and packages are all there.
         expect(back.files).toHaveLength(inv.files.length);
