@@ -1,8 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
-/** Bytes per read of a followed download: below glibc's 128 KB mmap threshold (see READ_CHUNK_BYTES in image/blob-fs.ts). */
-const FOLLOW_CHUNK_BYTES = 64 * 1024;
+/** Bytes per read of a followed download: as many as other layer reads take (READ_CHUNK_BYTES in image/blob-fs.ts). */
+const FOLLOW_CHUNK_BYTES = 512 * 1024;
 
 /**
  * One blob download into the blob cache, readable while it is still being written: a layer is decompressed and

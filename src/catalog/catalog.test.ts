@@ -7,6 +7,7 @@ import { inventory } from '../scan/index.js';
 import { encodeInventoryTable } from '../report/index.js';
 import { encodeCycloneDx } from '../sbom/index.js';
 import type { FileExtractor } from './extractor.js';
+import { baseName } from '../core/paths.js';
 import { defaultExtractors } from './extractors/index.js';
 
 const work = tempDir();
@@ -202,6 +203,60 @@ describe('file extractors', () => {
       ]),
     );
     expect(inv.extractors).toContain('test/json@1');
+  });
+});
+
+describe('large files wanted only by extractors with signatures', () => {
+  it('reach the extractor whole when a signature is in them, never when none is, and are hashed and classified alike', async () => {
+    const signature = Buffer.from('SIGNATURE-42');
+    const seen: { path: string; bytes: Buffer }[] = [];
+    const signed: FileExtractor = {
+      name: 'test/signed',
+      version: 1,
+      maxFileBytes: 64 * 1024 * 1024,
+      wants: (_path, info) => (info.mode & 0o111) !== 0,
+      signatures: [signature],
+      extractFile(file) {
+        seen.push({ path: file.path, bytes: Buffer.from(file.bytes) });
+        return [{ ecosystem: 'npm', name: baseName(file.path), version: '1.0.0', licenses: [], evidence: file.path }];
+      },
+    };
+    const elf = readFileSync('/usr/bin/true');
+    // Pseudo-random filler, so gzip cannot shrink the layer to nothing and the file arrives in many chunks.
+    const filler = (size: number, seed: number): Buffer => {
+      const out = Buffer.alloc(size);
+      let state = seed;
+      for (let i = 0; i < size; i++) out[i] = (state = (state * 1_103_515_245 + 12_345) >>> 0) >>> 24;
+      return out;
+    };
+    const large = (tail: Buffer, seed: number): Buffer => Buffer.concat([elf, filler(3 * 1024 * 1024, seed), tail, filler(1024, seed + 1)]);
+    const withSignature = large(signature, 1);
+    const without = large(Buffer.from('SIGNATURE-41'), 2);
+    const small = Buffer.concat([elf, signature]);
+    const dir = join(work, 'screened');
+    await writeOciLayout(dir, [
+      {
+        tag: 't',
+        layers: [
+          {
+            entries: [
+              { path: 'opt/bin/signed', content: withSignature, mode: 0o755 },
+              { path: 'opt/bin/plain', content: without, mode: 0o755 },
+              { path: 'opt/bin/small', content: small, mode: 0o755 },
+            ],
+          },
+        ],
+      },
+    ]);
+    const inv = await inventory(`oci:${dir}:t`, { extractors: [signed] });
+    expect(seen.map((s) => s.path).sort()).toEqual(['opt/bin/signed', 'opt/bin/small']);
+    expect(seen.find((s) => s.path === 'opt/bin/signed')!.bytes.equals(withSignature)).toBe(true);
+    expect(inv.packages.map((p) => p.name).sort()).toEqual(['signed', 'small']);
+    const files = Object.fromEntries(inv.files.map((f) => [f.path, f]));
+    const summary = { format: 'elf', elfType: 'executable', interpreter: expect.stringContaining('ld-linux') };
+    for (const [path, bytes] of [['opt/bin/signed', withSignature], ['opt/bin/plain', without], ['opt/bin/small', small]] as const) {
+      expect(files[path], path).toMatchObject({ sha256: createHash('sha256').update(bytes).digest('hex'), executable: summary });
+    }
   });
 });
 

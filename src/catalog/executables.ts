@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExecutableFacts } from '../core/model.js';
-import { elfSummary, isElf, machineName } from './elf/index.js';
+import { bufferSource, elfSummaryFrom, isElf, machineName, type ByteSource } from './elf/index.js';
 
 /** Executables and libraries larger than this are listed without being read (and so without a sha256). */
 export const MAX_EXECUTABLE_BYTES = 512 * 1024 * 1024;
@@ -34,8 +34,17 @@ export interface ExecutableRecord extends ExecutableFacts {
  * that happen to be executable, data) gives undefined.
  */
 export function analyseExecutable(path: string, bytes: Buffer): ExecutableRecord | undefined {
-  const facts = classifyExecutable(path, bytes, true);
+  const facts = classifyExecutable(path, bufferSource(bytes), true);
   return facts && { ...facts, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * The same for a whole file read through a byte source (kept in the chunks it was streamed in), hashed by the
+ * caller as it streamed: the same classification as `analyseExecutable` of the joined bytes.
+ */
+export function analyseExecutableFrom(path: string, source: ByteSource, sha256: string): ExecutableRecord | undefined {
+  const facts = classifyExecutable(path, source, true);
+  return facts && { ...facts, sha256 };
 }
 
 /** The same for a file read as a stream: hashed chunk by chunk, classified from its first bytes. */
@@ -50,17 +59,19 @@ export async function analyseExecutableStream(path: string, chunks: AsyncIterabl
       headBytes += chunk.length;
     }
   }
-  const facts = classifyExecutable(path, Buffer.concat(head).subarray(0, EXECUTABLE_HEAD_BYTES), false);
+  const facts = classifyExecutable(path, bufferSource(Buffer.concat(head).subarray(0, EXECUTABLE_HEAD_BYTES)), false);
   return facts && { ...facts, sha256: hash.digest('hex') };
 }
 
 /**
  * An ELF file (by magic), or a `#!` script in a bin directory; anything else (text files that happen to be
- * executable, data) gives undefined. `complete` says whether `bytes` is the whole file or only its head.
+ * executable, data) gives undefined. `complete` says whether `source` is the whole file or only its head.
  */
-function classifyExecutable(path: string, bytes: Buffer, complete: boolean): ExecutableFacts | undefined {
+function classifyExecutable(path: string, source: ByteSource, complete: boolean): ExecutableFacts | undefined {
+  // A `#!` line counts up to its first 256 bytes.
+  const bytes = source.read(0, Math.min(source.length, 256)) ?? Buffer.alloc(0);
   if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {
-    const summary = elfSummary(bytes) ?? (complete ? undefined : elfHeadSummary(path, bytes));
+    const summary = elfSummaryFrom(source) ?? (complete ? undefined : elfHeadSummary(path, source.read(0, source.length)!));
     const facts: ExecutableFacts = { format: 'elf', elfType: summary?.type ?? 'other' };
     if (summary?.machine) facts.machine = summary.machine;
     if (summary?.interpreter) facts.interpreter = summary.interpreter;

@@ -73,6 +73,12 @@ export interface FileExtractor {
    * permission bits and size, for extractors that look at executables wherever they are (Go, Rust binaries).
    */
   wants(path: string, info: { mode: number; size: number }): boolean;
+  /**
+   * Byte strings at least one of which is in every file this extractor reports anything on (Go's build info
+   * magic). A large file wanted only by extractors with signatures is streamed through a search for them and read
+   * into memory only when one turns up (catalog/screen-file.ts); a file without any is not passed to the extractor.
+   */
+  readonly signatures?: readonly Buffer[];
   /** Parse one file. Bad input is reported with `ctx.issue`; throwing is for bugs only. */
   extractFile(file: ExtractedFile, ctx: FileExtractContext): ExtractedPackage[] | Promise<ExtractedPackage[]>;
 }

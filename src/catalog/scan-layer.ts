@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { ExtractedPackage, InventoryIssue, LayerRef } from '../core/model.js';
 import type { LayerHandle } from '../image/index.js';
 import {
   analyseExecutable,
+  analyseExecutableFrom,
   analyseExecutableStream,
   EXECUTABLE_HEAD_BYTES,
   isExecutableCandidate,
@@ -10,6 +12,7 @@ import {
 } from './executables.js';
 import { extractorId, type FileExtractor } from './extractor.js';
 import type { NodeInput } from './file-tree.js';
+import { chunkSource, joinChunks, screenFile } from './screen-file.js';
 
 /** What the single pass does with a file: how many bytes it may read, whether to keep them, who parses them. */
 export interface FileSelection {
@@ -156,16 +159,9 @@ export async function scanLayer(
       if (record) executables.set(entry.path, record);
       continue;
     }
-    const consume = async (): Promise<void> => {
-      const bytes = await entry.read();
-      if (analyse) {
-        const record = analyseExecutable(entry.path, bytes);
-        if (record) executables.set(entry.path, record);
-      }
-      if (!wanted || selection === undefined) return;
-      if (selection.keep) contents.set(entry.path, bytes);
+    const parse = async (bytes: Buffer, extractors: readonly FileExtractor[]): Promise<void> => {
       const results: FoundInFile[] = [];
-      for (const extractor of selection.fileExtractors) {
+      for (const extractor of extractors) {
         if (bytes.length > extractor.maxFileBytes) {
           issues.push({ path: entry.path, layer: index, stage: extractorId(extractor), reason: `file of ${bytes.length} bytes exceeds the ${extractor.maxFileBytes}-byte limit; not read` });
           continue;
@@ -179,9 +175,50 @@ export async function scanLayer(
       }
       if (results.length > 0) found.set(entry.path, results);
     };
+    const consume = async (): Promise<void> => {
+      if (wanted && selection !== undefined && isScreened(selection, entry.size)) {
+        // Large, and wanted only by extractors that name signatures: joined into one buffer only if one is in it.
+        const extractors = selection.fileExtractors;
+        const hash = analyse ? createHash('sha256') : undefined;
+        const file = await screenFile(entry.stream(), extractors.flatMap((e) => e.signatures!), hash && ((chunk) => hash.update(chunk)));
+        if (hash) {
+          const record = analyseExecutableFrom(entry.path, chunkSource(file), hash.digest('hex'));
+          if (record) executables.set(entry.path, record);
+        }
+        let at = 0;
+        const matching = extractors.filter((e) => file.found.slice(at, (at += e.signatures!.length)).some(Boolean));
+        if (matching.length > 0) await parse(joinChunks(file), matching);
+        return;
+      }
+      const bytes = await entry.read();
+      if (analyse) {
+        const record = analyseExecutable(entry.path, bytes);
+        if (record) executables.set(entry.path, record);
+      }
+      if (!wanted || selection === undefined) return;
+      if (selection.keep) contents.set(entry.path, compact(bytes));
+      await parse(bytes, selection.fileExtractors);
+    };
     await (entry.size >= LARGE_FILE_BYTES ? selector.largeFileGate.run(consume) : consume());
   }
   return { ref: layer.ref, changes, contents, found, executables, issues };
+}
+
+/**
+ * Is this file screened for signatures (screen-file.ts) rather than read whole? When it is larger than an executable's
+ * head, nothing keeps its bytes, and every extractor that wants it names signatures.
+ */
+function isScreened(selection: FileSelection, size: number): boolean {
+  return !selection.keep && size > EXECUTABLE_HEAD_BYTES && selection.fileExtractors.length > 0 && selection.fileExtractors.every((e) => e.signatures !== undefined);
+}
+
+/**
+ * Bytes to keep past this file: a copy when they are a view into a larger buffer. A small file read from a layer is
+ * a slice of the decompressor's output chunk, and keeping the slice would keep the whole chunk alive with it — the
+ * 13 MB of files a Debian image's package database is kept 35-40 MB of chunks before.
+ */
+function compact(bytes: Buffer): Buffer {
+  return bytes.byteLength < bytes.buffer.byteLength ? Buffer.from(bytes) : bytes;
 }
 
 /** The same packages, found under another path (a hard link, a path written through a symlinked directory). */

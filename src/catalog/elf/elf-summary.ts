@@ -1,4 +1,4 @@
-import { dynamicEntries, ET_CORE, ET_DYN, ET_EXEC, ET_REL, interpreterOf, readElf, type ElfFile } from './read-elf.js';
+import { bufferSource, dynamicEntries, ET_CORE, ET_DYN, ET_EXEC, ET_REL, interpreterOf, readElfFrom, type ByteSource, type ElfFile } from './read-elf.js';
 
 /** What kind of ELF file this is, the way a person would say it (a PIE is an executable, not a library). */
 export type ElfKind = 'executable' | 'shared-library' | 'relocatable' | 'core' | 'other';
@@ -23,11 +23,16 @@ const DF_1_PIE = 0x08000000;
  * // { type: 'executable', interpreter: '/lib64/ld-linux-x86-64.so.2', machine: 'x86-64' }
  */
 export function elfSummary(bytes: Buffer): ElfSummary | undefined {
-  const result = readElf(bytes);
+  return elfSummaryFrom(bufferSource(bytes));
+}
+
+/** `elfSummary` of a file read through a byte source (a large binary kept as the chunks it was streamed in). */
+export function elfSummaryFrom(source: ByteSource): ElfSummary | undefined {
+  const result = readElfFrom(source);
   if (!result.ok) return undefined;
   const { elf } = result;
-  const interpreter = interpreterOf(elf, bytes);
-  const summary: ElfSummary = { type: kindOf(elf, bytes, interpreter), machine: machineName(elf.header.machine) };
+  const interpreter = interpreterOf(elf, source);
+  const summary: ElfSummary = { type: kindOf(elf, source, interpreter), machine: machineName(elf.header.machine) };
   if (interpreter !== undefined) summary.interpreter = interpreter;
   return summary;
 }
@@ -37,7 +42,7 @@ export function elfSummary(bytes: Buffer): ElfSummary | undefined {
  * DF_1_PIE first; without it (older linkers) a file with an interpreter and no soname is an executable.
  * glibc's libc.so.6 has an interpreter (it runs) and a soname, so it stays a library.
  */
-function kindOf(elf: ElfFile, bytes: Buffer, interpreter: string | undefined): ElfKind {
+function kindOf(elf: ElfFile, bytes: ByteSource, interpreter: string | undefined): ElfKind {
   switch (elf.header.type) {
     case ET_REL:
       return 'relocatable';

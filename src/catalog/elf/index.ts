@@ -3,16 +3,19 @@
  * (Go build info, Rust cargo-auditable data) and for the report of executables no package owns.
  * - `elfSummary(bytes)`: executable / shared-library / relocatable / core / other, interpreter, machine.
  * - `readElf(bytes)`: header, program headers and named sections, or a reason the file is malformed.
+ * - `readElfFrom(source)`, `elfSummaryFrom(source)`: the same through a `ByteSource` (a file kept in chunks).
  * - `findSection`, `sectionBytes`, `segmentBytes`, `readVirtual`, `interpreterOf`, `dynamicEntries` read parts of it.
  * Nothing here throws on malformed input.
  */
-export { elfSummary, machineName, type ElfKind, type ElfSummary } from './elf-summary.js';
+export { elfSummary, elfSummaryFrom, machineName, type ElfKind, type ElfSummary } from './elf-summary.js';
 export {
+  bufferSource,
   dynamicEntries,
   findSection,
   interpreterOf,
   isElf,
   readElf,
+  readElfFrom,
   readVirtual,
   sectionBytes,
   segmentBytes,
@@ -27,6 +30,7 @@ export {
   PT_INTERP,
   PT_LOAD,
   SHT_NOBITS,
+  type ByteSource,
   type ElfFile,
   type ElfHeader,
   type ElfProgramHeader,

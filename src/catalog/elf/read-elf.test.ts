@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { chunkSource } from '../screen-file.js';
 import {
+  dynamicEntries,
   elfSummary,
+  elfSummaryFrom,
   findSection,
   interpreterOf,
   readElf,
+  readElfFrom,
   readVirtual,
   sectionBytes,
   ET_CORE,
@@ -15,6 +19,7 @@ import {
   PT_INTERP,
   PT_LOAD,
   SHT_NOBITS,
+  type ByteSource,
   type ElfFile,
 } from './index.js';
 import { writeElf } from './testdata/write-elf.js';
@@ -160,5 +165,49 @@ describe('readElf on bogus files: a reason, never a throw', () => {
         expect(() => elfSummary(copy)).not.toThrow();
       }
     }
+  });
+});
+
+describe('readElfFrom a file kept in chunks agrees with readElf of the whole buffer', () => {
+  /** The file in copies of `size` bytes, read through a chunk source. */
+  const chunked = (bytes: Buffer, size: number): ByteSource => {
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += size) chunks.push(Buffer.from(bytes.subarray(at, at + size)));
+    return chunkSource({ chunks, length: bytes.length });
+  };
+  const same = (bytes: Buffer, size: number): void => {
+    const source = chunked(bytes, size);
+    const whole = readElf(bytes);
+    expect(readElfFrom(source)).toEqual(whole);
+    expect(elfSummaryFrom(source)).toEqual(elfSummary(bytes));
+    if (whole.ok) {
+      expect(interpreterOf(whole.elf, source)).toEqual(interpreterOf(whole.elf, bytes));
+      expect(dynamicEntries(whole.elf, source)).toEqual(dynamicEntries(whole.elf, bytes));
+    }
+  };
+
+  it.each(['/bin/ls', '/usr/bin/true'].filter(existsSync))('%s in chunks of 1 B, 7 B, 4 KiB and 64 KiB', (path) => {
+    const bytes = readFileSync(path);
+    for (const size of [1, 7, 4096, 65536]) same(bytes, size);
+  });
+
+  it('every single-byte corruption of a real header, and random garbage, give the same result or reason', () => {
+    const ls = readFileSync('/bin/ls');
+    for (let at = 4; at < 64; at++) {
+      for (const value of [0x00, 0xff, 0x7f, 0x80]) {
+        const copy = Buffer.from(ls);
+        copy[at] = value;
+        same(copy, 4096);
+      }
+    }
+    for (let seed = 1; seed <= 100; seed++) {
+      const junk = garbage(512, seed);
+      junk.write('\x7fELF', 0, 'latin1');
+      junk[4] = 1 + (seed % 2);
+      junk[5] = 1 + ((seed >> 1) % 2);
+      same(junk, 5);
+    }
+    same(Buffer.from('\x7fELF'), 1);
+    same(Buffer.alloc(0), 1);
   });
 });

@@ -76,6 +76,22 @@ export interface ElfFile {
 
 export type ElfReadResult = { ok: true; elf: ElfFile } | { ok: false; reason: string };
 
+/**
+ * Random access to a file's bytes without holding them in one buffer: `read` gives `size` bytes at `offset`, or
+ * undefined when the range is not inside the file. The reader asks only for small parts (headers, tables, the
+ * name table, a segment), so a large binary kept as the chunks it was streamed in can be read in place
+ * (catalog/screen-file.ts).
+ */
+export interface ByteSource {
+  readonly length: number;
+  read(offset: number, size: number): Buffer | undefined;
+}
+
+/** A whole file in one buffer as a byte source (reads are views, not copies). */
+export function bufferSource(bytes: Buffer): ByteSource {
+  return { length: bytes.length, read: (offset, size) => slice(bytes, offset, size) };
+}
+
 /** More entries than any real file has; a table claiming more is bogus even if the file is large enough. */
 const MAX_TABLE_ENTRIES = 1 << 20;
 /** Longest section name read from the name table. */
@@ -88,8 +104,13 @@ export function isElf(bytes: Uint8Array): boolean {
 
 /** Parse the header, program headers and section headers of an ELF file. */
 export function readElf(bytes: Buffer): ElfReadResult {
+  return readElfFrom(bufferSource(bytes));
+}
+
+/** `readElf` for a file read through a byte source. */
+export function readElfFrom(source: ByteSource): ElfReadResult {
   try {
-    return { ok: true, elf: parse(bytes) };
+    return { ok: true, elf: parse(source) };
   } catch (error) {
     if (error instanceof ElfFormatError) return { ok: false, reason: error.message };
     throw error;
@@ -127,9 +148,9 @@ export function readVirtual(elf: ElfFile, bytes: Buffer, addr: number, length: n
 }
 
 /** The program interpreter named by PT_INTERP (`/lib64/ld-linux-x86-64.so.2`), when there is one. */
-export function interpreterOf(elf: ElfFile, bytes: Buffer): string | undefined {
+export function interpreterOf(elf: ElfFile, bytes: Buffer | ByteSource): string | undefined {
   const ph = elf.programHeaders.find((p) => p.type === PT_INTERP);
-  const data = ph && segmentBytes(bytes, ph);
+  const data = ph && sourceOf(bytes).read(ph.offset, ph.fileSize);
   if (!data || data.length === 0) return undefined;
   const nul = data.indexOf(0);
   const text = data.subarray(0, nul < 0 ? Math.min(data.length, MAX_NAME_LENGTH) : Math.min(nul, MAX_NAME_LENGTH)).toString('latin1');
@@ -140,9 +161,9 @@ export function interpreterOf(elf: ElfFile, bytes: Buffer): string | undefined {
  * The entries of the dynamic section (PT_DYNAMIC) as tag/value pairs, up to DT_NULL. Values above 2^53 lose
  * precision. Empty when there is no dynamic segment or it lies outside the file.
  */
-export function dynamicEntries(elf: ElfFile, bytes: Buffer): { tag: number; value: number }[] {
+export function dynamicEntries(elf: ElfFile, bytes: Buffer | ByteSource): { tag: number; value: number }[] {
   const ph = elf.programHeaders.find((p) => p.type === PT_DYNAMIC);
-  const data = ph && segmentBytes(bytes, ph);
+  const data = ph && sourceOf(bytes).read(ph.offset, ph.fileSize);
   if (!data) return [];
   const r = new Reader(data, elf.header.bits, elf.header.littleEndian);
   const size = elf.header.bits === 64 ? 16 : 8;
@@ -153,6 +174,10 @@ export function dynamicEntries(elf: ElfFile, bytes: Buffer): { tag: number; valu
     out.push({ tag, value: r.word(at + size / 2) });
   }
   return out;
+}
+
+function sourceOf(bytes: Buffer | ByteSource): ByteSource {
+  return Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
 }
 
 class ElfFormatError extends Error {}
@@ -207,22 +232,27 @@ function slice(bytes: Buffer, offset: number, size: number): Buffer | undefined 
   return bytes.subarray(offset, offset + size);
 }
 
-function parse(bytes: Buffer): ElfFile {
-  if (!isElf(bytes)) fail('not an ELF file (no \\x7fELF magic)');
-  if (bytes.length < 52) fail(`truncated ELF header (${bytes.length} bytes)`);
-  const cls = bytes[4];
-  const data = bytes[5];
+function parse(source: ByteSource): ElfFile {
+  const length = source.length;
+  const head = source.read(0, Math.min(length, 64)) ?? Buffer.alloc(0);
+  if (!isElf(head)) fail('not an ELF file (no \\x7fELF magic)');
+  if (length < 52) fail(`truncated ELF header (${length} bytes)`);
+  const cls = head[4];
+  const data = head[5];
   if (cls !== 1 && cls !== 2) fail(`unknown ELF class ${cls}`);
   if (data !== 1 && data !== 2) fail(`unknown ELF byte order ${data}`);
   const bits = cls === 2 ? 64 : 32;
-  const r = new Reader(bytes, bits, data === 1);
-  if (bits === 64 && bytes.length < 64) fail(`truncated ELF64 header (${bytes.length} bytes)`);
+  const littleEndian = data === 1;
+  const r = new Reader(head, bits, littleEndian);
+  if (bits === 64 && length < 64) fail(`truncated ELF64 header (${length} bytes)`);
+  /** A table or entry the checks above proved inside the file, with a reader whose offsets start at its first byte. */
+  const at = (offset: number, size: number): Reader => new Reader(source.read(offset, size) ?? fail(`read of ${size} bytes at offset ${offset} is past the end (${length} bytes)`), bits, littleEndian);
 
   // e_ident is 16 bytes; the fields after it differ in width between the classes.
   const wide = bits === 64;
   const header: ElfHeader = {
     bits,
-    littleEndian: data === 1,
+    littleEndian,
     osAbi: r.u8(7),
     type: r.u16(16),
     machine: r.u16(18),
@@ -230,23 +260,24 @@ function parse(bytes: Buffer): ElfFile {
   };
   const phoff = r.word(wide ? 32 : 28);
   const shoff = r.word(wide ? 40 : 32);
-  const at = wide ? 52 : 40; // e_ehsize follows e_flags
-  const phentsize = r.u16(at + 2);
-  let phnum = r.u16(at + 4);
-  const shentsize = r.u16(at + 6);
-  let shnum = r.u16(at + 8);
-  let shstrndx = r.u16(at + 10);
+  const flagsEnd = wide ? 52 : 40; // e_ehsize follows e_flags
+  const phentsize = r.u16(flagsEnd + 2);
+  let phnum = r.u16(flagsEnd + 4);
+  const shentsize = r.u16(flagsEnd + 6);
+  let shnum = r.u16(flagsEnd + 8);
+  let shstrndx = r.u16(flagsEnd + 10);
 
   // Extended numbering: counts that do not fit 16 bits live in section header 0 (gABI "Extended Section Indexes").
   let section0: { size: number; link: number; info: number } | undefined;
   if (shoff !== 0) {
     const minShent = wide ? 64 : 40;
     if (shentsize < minShent) fail(`section header entry size ${shentsize} is smaller than ${minShent}`);
-    if (shoff > bytes.length - minShent) fail(`section header table offset ${shoff} is past the end (${bytes.length} bytes)`);
+    if (shoff > length - minShent) fail(`section header table offset ${shoff} is past the end (${length} bytes)`);
+    const first = at(shoff, minShent);
     section0 = {
-      size: r.word(shoff + (wide ? 32 : 20)),
-      link: r.u32(shoff + (wide ? 40 : 24)),
-      info: r.u32(shoff + (wide ? 44 : 28)),
+      size: first.word(wide ? 32 : 20),
+      link: first.u32(wide ? 40 : 24),
+      info: first.u32(wide ? 44 : 28),
     };
     if (shnum === 0) shnum = section0.size;
     if (shstrndx === 0xffff) shstrndx = section0.link;
@@ -257,13 +288,14 @@ function parse(bytes: Buffer): ElfFile {
   if (phoff !== 0 && phnum > 0) {
     const minPhent = wide ? 56 : 32;
     if (phentsize < minPhent) fail(`program header entry size ${phentsize} is smaller than ${minPhent}`);
-    checkTable('program header', phoff, phnum, phentsize, bytes.length);
+    checkTable('program header', phoff, phnum, phentsize, length);
+    const t = at(phoff, phnum * phentsize);
     for (let i = 0; i < phnum; i++) {
-      const o = phoff + i * phentsize;
+      const o = i * phentsize;
       programHeaders.push(
         wide
-          ? { type: r.u32(o), flags: r.u32(o + 4), offset: r.u64(o + 8), vaddr: r.u64(o + 16), fileSize: r.u64(o + 32), memSize: r.u64(o + 40) }
-          : { type: r.u32(o), offset: r.u32(o + 4), vaddr: r.u32(o + 8), fileSize: r.u32(o + 16), memSize: r.u32(o + 20), flags: r.u32(o + 24) },
+          ? { type: t.u32(o), flags: t.u32(o + 4), offset: t.u64(o + 8), vaddr: t.u64(o + 16), fileSize: t.u64(o + 32), memSize: t.u64(o + 40) }
+          : { type: t.u32(o), offset: t.u32(o + 4), vaddr: t.u32(o + 8), fileSize: t.u32(o + 16), memSize: t.u32(o + 20), flags: t.u32(o + 24) },
       );
     }
   }
@@ -271,14 +303,15 @@ function parse(bytes: Buffer): ElfFile {
   const raw: Omit<ElfSection, 'name'>[] = [];
   const nameOffsets: number[] = [];
   if (shoff !== 0 && shnum > 0) {
-    checkTable('section header', shoff, shnum, shentsize, bytes.length);
+    checkTable('section header', shoff, shnum, shentsize, length);
+    const t = at(shoff, shnum * shentsize);
     for (let i = 0; i < shnum; i++) {
-      const o = shoff + i * shentsize;
-      nameOffsets.push(r.u32(o));
+      const o = i * shentsize;
+      nameOffsets.push(t.u32(o));
       raw.push(
         wide
-          ? { type: r.u32(o + 4), flags: r.u64(o + 8), addr: r.u64(o + 16), offset: r.u64(o + 24), size: r.u64(o + 32) }
-          : { type: r.u32(o + 4), flags: r.u32(o + 8), addr: r.u32(o + 12), offset: r.u32(o + 16), size: r.u32(o + 20) },
+          ? { type: t.u32(o + 4), flags: t.u64(o + 8), addr: t.u64(o + 16), offset: t.u64(o + 24), size: t.u64(o + 32) }
+          : { type: t.u32(o + 4), flags: t.u32(o + 8), addr: t.u32(o + 12), offset: t.u32(o + 16), size: t.u32(o + 20) },
       );
     }
   }
@@ -287,7 +320,7 @@ function parse(bytes: Buffer): ElfFile {
   if (raw.length > 0 && shstrndx !== 0) {
     const table = raw[shstrndx];
     if (!table) fail(`section name table index ${shstrndx} is out of range (${raw.length} sections)`);
-    names = table.type === SHT_NOBITS ? undefined : slice(bytes, table.offset, table.size);
+    names = table.type === SHT_NOBITS ? undefined : source.read(table.offset, table.size);
     if (!names) fail(`section name table (offset ${table.offset}, ${table.size} bytes) is outside the file`);
   }
   const sections = raw.map((s, i) => ({ name: names ? nameAt(names, nameOffsets[i]!) : '', ...s }));

@@ -138,6 +138,13 @@ describe('hostile build info: an issue, never a throw', () => {
     expect(issues).toEqual([expect.stringMatching(/unreadable ELF file: section header table/)]);
   });
 
+  it('a bogus ELF header in a file with neither the magic nor the section name is no Go binary: not examined', async () => {
+    const bytes = writeElf({ sections: [{ name: '.data', data: Buffer.from('hello') }], segments: [{ type: PT_LOAD, flags: PF_R | PF_W, section: '.data' }] });
+    bytes.writeBigUInt64LE(1n << 40n, 40);
+    expect(readBuildInfo(bytes)).toMatchObject({ found: true, error: expect.stringMatching(/unreadable ELF file/) });
+    expect(await issuesFor(bytes)).toEqual({ packages: [], issues: [] });
+  });
+
   it('odd module lines and a development toolchain are issues; the rest is kept', async () => {
     const text = 'path\tx\nmod\texample.com/x\t(devel)\t\n=>\t\t\nwhat\tever\ndep\texample.com/noversion\t\t\ndep\texample.com/y\tv1.0.0\t\n';
     const { packages, issues } = await issuesFor(elfWith(inlineBlob('devel go1.23-abcdef Tue Jan 1', Buffer.concat([START, Buffer.from(text), END]))));

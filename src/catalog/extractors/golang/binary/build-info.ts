@@ -19,6 +19,12 @@ export interface RawBuildInfo {
 export type BuildInfoResult = { found: false } | { found: true; info: RawBuildInfo } | { found: true; error: string };
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+
+/**
+ * What every file `readBuildInfo` finds anything in contains: the blob's magic, or (for a blob whose magic is
+ * damaged, which is reported) the name of the section that should hold it.
+ */
+export const BUILD_INFO_SIGNATURES: readonly Buffer[] = [MAGIC, Buffer.from('.go.buildinfo', 'latin1')];
 const HEADER_SIZE = 32;
 const ALIGN = 16;
 const FLAG_BIG_ENDIAN = 1;

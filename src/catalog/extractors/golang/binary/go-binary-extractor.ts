@@ -1,6 +1,6 @@
 import type { ExtractedPackage, LanguageMetadata } from '../../../../core/model.js';
 import type { FileExtractor } from '../../../extractor.js';
-import { readBuildInfo } from './build-info.js';
+import { BUILD_INFO_SIGNATURES, readBuildInfo } from './build-info.js';
 import { parseModuleInfo, type GoModule } from './module-info.js';
 import { goToolchainSemver } from './toolchain.js';
 import { isBinaryCandidate } from '../../binary-candidate.js';
@@ -10,13 +10,18 @@ import { isBinaryCandidate } from '../../binary-candidate.js';
  * (`mainModule: true`, its version as written, usually `(devel)`), every dependency module (a replaced one with
  * the replacement's version and `replacedBy` = the replacement's path) and the toolchain as the `stdlib` package
  * (`go1.22.3` → `v1.22.3`), so Go advisories for the standard library match.
+ *
+ * Version 2: files without the build info magic or the `.go.buildinfo` section name are not examined (so an
+ * unreadable ELF file that is no Go program is no longer reported as unreadable Go build info).
  */
 export const goBinaryExtractor: FileExtractor = {
   name: 'golang/binary',
-  version: 1,
+  version: 2,
   maxFileBytes: 256 * 1024 * 1024,
   wants: isBinaryCandidate,
+  signatures: BUILD_INFO_SIGNATURES,
   extractFile(file, ctx) {
+    if (!BUILD_INFO_SIGNATURES.some((signature) => file.bytes.includes(signature))) return [];
     const result = readBuildInfo(file.bytes);
     if (!result.found) return [];
     if ('error' in result) {

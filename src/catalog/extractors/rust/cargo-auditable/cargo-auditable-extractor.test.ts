@@ -142,11 +142,15 @@ describe.skipIf(!works('rustc', ['--version']) || !works('objcopy', ['--version'
     expect(cargoAuditableExtractor.wants('usr/bin/x', { mode: 0o100755, size: 100 })).toBe(false);
   });
 
-  it('a bogus ELF header is an issue', async () => {
-    const bytes = Buffer.from(readFileSync(binary));
-    bytes.writeUInt16LE(500, 62); // e_shstrndx out of range
-    const { packages, issues } = await extract(bytes);
+  it('a bogus ELF header is an issue in a binary that names a .dep-v0 section, and quiet in one that does not', async () => {
+    const audited = withSection(dir, binary, 'bogus', deflateSync(JSON.stringify(auditJson)));
+    audited.writeUInt16LE(500, 62); // e_shstrndx out of range
+    const { packages, issues } = await extract(audited);
     expect(packages).toEqual([]);
     expect(issues).toEqual([expect.stringMatching(/unreadable ELF file: section name table index 500/)]);
+
+    const plain = Buffer.from(readFileSync(binary));
+    plain.writeUInt16LE(500, 62);
+    expect(await extract(plain)).toEqual({ packages: [], issues: [] });
   });
 });

@@ -4,25 +4,32 @@ import type { FileExtractor } from '../../../extractor.js';
 import { parseAuditData } from './audit-data.js';
 import { isBinaryCandidate } from '../../binary-candidate.js';
 
+const DEP_SECTION = '.dep-v0';
+const SECTION_NAME = Buffer.from(DEP_SECTION, 'latin1');
+
 /**
  * Rust binaries built with `cargo auditable`: every crate of the `.dep-v0` section (ELF). The root crate (the
  * binary's own) has `mainModule: true`; crates the root depends on have `direct: true`; build-only dependencies
  * (build scripts, proc-macros: not linked into the binary) have `dev: true`; `resolved` is the crate's source
  * (crates.io, local, git, registry).
+ *
+ * Version 2: files without the section name anywhere are not examined (so an unreadable ELF file that has no such
+ * section is no longer reported).
  */
 export const cargoAuditableExtractor: FileExtractor = {
   name: 'rust/cargo-auditable',
-  version: 1,
+  version: 2,
   maxFileBytes: 256 * 1024 * 1024,
   wants: isBinaryCandidate,
+  signatures: [SECTION_NAME],
   extractFile(file, ctx) {
-    if (!isElf(file.bytes)) return [];
+    if (!isElf(file.bytes) || !file.bytes.includes(SECTION_NAME)) return [];
     const parsed = readElf(file.bytes);
     if (!parsed.ok) {
       ctx.issue(file.path, `unreadable ELF file: ${parsed.reason}`);
       return [];
     }
-    const section = findSection(parsed.elf, '.dep-v0');
+    const section = findSection(parsed.elf, DEP_SECTION);
     if (!section) return [];
     const data = sectionBytes(file.bytes, section);
     if (!data) {
