@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir, writeOciLayout, type EntrySpec } from '../../test/fixtures/image-builder.js';
+import { tempDir, writeOciLayout, type EntrySpec, type LayerSpec } from '../../test/fixtures/image-builder.js';
 import { inventory } from '../scan/index.js';
 import { encodeInventoryTable } from '../report/index.js';
 import { encodeCycloneDx } from '../sbom/index.js';
@@ -12,6 +12,13 @@ import { defaultExtractors } from './extractors/index.js';
 
 const work = tempDir();
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** An OCI layout under the test's work dir holding one image, tagged `t`, of these layers; returns its reference. */
+async function layoutImage(name: string, layers: LayerSpec[]): Promise<string> {
+  const dir = join(work, name);
+  await writeOciLayout(dir, [{ tag: 't', layers }]);
+  return `oci:${dir}:t`;
+}
 
 function stanza(name: string, version: string, extra = ''): string {
   return `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${version}\n${extra}Maintainer: Someone <s@example.org>\nDescription: ${name}\n`;
@@ -233,22 +240,16 @@ describe('large files wanted only by extractors with signatures', () => {
     const withSignature = large(signature, 1);
     const without = large(Buffer.from('SIGNATURE-41'), 2);
     const small = Buffer.concat([elf, signature]);
-    const dir = join(work, 'screened');
-    await writeOciLayout(dir, [
+    const reference = await layoutImage('screened', [
       {
-        tag: 't',
-        layers: [
-          {
-            entries: [
-              { path: 'opt/bin/signed', content: withSignature, mode: 0o755 },
-              { path: 'opt/bin/plain', content: without, mode: 0o755 },
-              { path: 'opt/bin/small', content: small, mode: 0o755 },
-            ],
-          },
+        entries: [
+          { path: 'opt/bin/signed', content: withSignature, mode: 0o755 },
+          { path: 'opt/bin/plain', content: without, mode: 0o755 },
+          { path: 'opt/bin/small', content: small, mode: 0o755 },
         ],
       },
     ]);
-    const inv = await inventory(`oci:${dir}:t`, { extractors: [signed] });
+    const inv = await inventory(reference, { extractors: [signed] });
     expect(seen.map((s) => s.path).sort()).toEqual(['opt/bin/signed', 'opt/bin/small']);
     expect(seen.find((s) => s.path === 'opt/bin/signed')!.bytes.equals(withSignature)).toBe(true);
     expect(inv.packages.map((p) => p.name).sort()).toEqual(['signed', 'small']);
@@ -263,32 +264,26 @@ describe('large files wanted only by extractors with signatures', () => {
 describe('executables and libraries', () => {
   it('hashes every executable, and lists those no package owns with the layer that brought them', async () => {
     const elf = readFileSync('/usr/bin/true');
-    const dir = join(work, 'executables');
-    await writeOciLayout(dir, [
+    const reference = await layoutImage('executables', [
       {
-        tag: 't',
-        layers: [
-          {
-            entries: [
-              { path: 'usr/bin/owned', content: elf, mode: 0o755 },
-              { path: 'var/lib/dpkg/status', content: stanza('coreutils', '9.1-1') },
-              { path: 'var/lib/dpkg/info/coreutils.list', content: '/usr/bin/owned\n' },
-            ],
-          },
-          {
-            createdBy: 'COPY stuff /',
-            entries: [
-              { path: 'usr/local/bin/mystery', content: elf, mode: 0o755 },
-              { path: 'usr/local/bin/tool.sh', content: '#!/bin/sh\necho hi\n', mode: 0o755 },
-              { path: 'opt/lib/libmystery.so.1', content: elf, mode: 0o644 },
-              { path: 'opt/notes.txt', content: 'not a binary', mode: 0o755 },
-              { path: 'opt/run.sh', content: '#!/bin/sh\n', mode: 0o755 },
-            ],
-          },
+        entries: [
+          { path: 'usr/bin/owned', content: elf, mode: 0o755 },
+          { path: 'var/lib/dpkg/status', content: stanza('coreutils', '9.1-1') },
+          { path: 'var/lib/dpkg/info/coreutils.list', content: '/usr/bin/owned\n' },
+        ],
+      },
+      {
+        createdBy: 'COPY stuff /',
+        entries: [
+          { path: 'usr/local/bin/mystery', content: elf, mode: 0o755 },
+          { path: 'usr/local/bin/tool.sh', content: '#!/bin/sh\necho hi\n', mode: 0o755 },
+          { path: 'opt/lib/libmystery.so.1', content: elf, mode: 0o644 },
+          { path: 'opt/notes.txt', content: 'not a binary', mode: 0o755 },
+          { path: 'opt/run.sh', content: '#!/bin/sh\n', mode: 0o755 },
         ],
       },
     ]);
-    const inv = await inventory(`oci:${dir}:t`);
+    const inv = await inventory(reference);
     const sha = createHash('sha256').update(elf).digest('hex');
     const files = Object.fromEntries(inv.files.map((f) => [f.path, f]));
     expect(files['usr/bin/owned']).toMatchObject({ sha256: sha, owners: [inv.packages[0]!.id], executable: { format: 'elf', elfType: 'executable' } });
