@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FileRecord, ImageDescription, Inventory } from '../core/model.js';
 import { unownedExecutableFiles } from './file-subsets.js';
+import { GroutError } from '../core/errors.js';
 import { decodeInventoryPayload, encodeInventoryPayload, InventoryCodecError } from './inventory-codec.js';
 
 const image: ImageDescription = { reference: 'r', transport: 'oci', tags: [], layers: [], labels: {} };
@@ -142,6 +143,22 @@ describe('the lazily decoded inventory', () => {
   });
 });
 
+/**
+ * Read every record and owned path: true when that works, false when it fails as a damaged cache entry must (an
+ * error naming the cache and how to clear it); any other error fails the test.
+ */
+function readsWhole(inv: Inventory): boolean {
+  try {
+    JSON.stringify({ files: inv.files, owned: inv.packages.map((p) => p.files) });
+    return true;
+  } catch (err) {
+    expect(err).toBeInstanceOf(GroutError);
+    expect((err as GroutError).message).toMatch(/the cached inventory of .* is damaged/);
+    expect((err as GroutError).hint).toMatch(/grout cache clean/);
+    return false;
+  }
+}
+
 describe('a damaged payload', () => {
   const payload = Buffer.concat(encodeInventoryPayload(sample(true)));
   const magic = payload.subarray(0, 4);
@@ -152,8 +169,9 @@ describe('a damaged payload', () => {
     }
   });
 
-  it('either fails at decode with InventoryCodecError or reads whole without any error, for every changed byte', () => {
+  it('for every changed byte, fails at decode with InventoryCodecError, or when its records are read with an error naming the cache, or reads whole', () => {
     let refused = 0;
+    let refusedLater = 0;
     for (let at = 0; at < payload.length; at++) {
       for (const flip of [0x01, 0x02, 0x40, 0x80, 0xff]) {
         const bad = Buffer.from(payload);
@@ -166,16 +184,22 @@ describe('a damaged payload', () => {
           refused++;
           continue;
         }
-        // What decodes is read whole later without a failure: records, owned paths, the subset, every output.
+        // What CycloneDX, the table and `scan` read never needs the records.
+        expect(() => JSON.stringify({ packages: back.packages.map((p) => p.name), unowned: unownedExecutableFiles(back) })).not.toThrow();
+        // The records are built when first read, after their number stream is checked whole.
+        if (!readsWhole(back)) {
+          refusedLater++;
+          continue;
+        }
         expect(back.files).toHaveLength(sample(true).files.length);
-        expect(() => JSON.stringify({ back, unowned: unownedExecutableFiles(back) })).not.toThrow();
-        for (const pkg of back.packages) expect(pkg.files.filter((path) => typeof path !== "string"), `${at} ${flip}`).toEqual([]);
+        for (const pkg of back.packages) expect(pkg.files.filter((path) => typeof path !== 'string'), `${at} ${flip}`).toEqual([]);
       }
     }
     expect(refused).toBeGreaterThan(0);
+    expect(refusedLater).toBeGreaterThan(0);
   });
 
-  it('fails at decode when the number stream does not match the header, before any record is built', () => {
+  it('refuses a number stream that does not match the header: at decode, or before any record is built', () => {
     const good = sections(payload);
     expect(JSON.stringify(decodeInventoryPayload(assemble(magic, good), image))).toBe(JSON.stringify(sample(true)));
     const shapes = (good.header['shapes'] as unknown[]).length;
@@ -202,7 +226,14 @@ describe('a damaged payload', () => {
       ['fewer records', { ...good, header: { ...good.header, count: (good.header['count'] as number) - 1 } }],
     ];
     for (const [name, parts] of cases) {
-      expect(() => decodeInventoryPayload(assemble(magic, parts), image), name).toThrow(InventoryCodecError);
+      let back: Inventory;
+      try {
+        back = decodeInventoryPayload(assemble(magic, parts), image);
+      } catch (err) {
+        expect(err, name).toBeInstanceOf(InventoryCodecError);
+        continue;
+      }
+      expect(readsWhole(back), name).toBe(false);
     }
   });
 

@@ -21,8 +21,8 @@ import { isUnownedExecutable, rememberUnownedExecutables } from './file-subsets.
  * - numbers is one stream of unsigned LEB128 integers read in record order: each record's shape, then its values
  *   (sizes, modes, layers, string lengths, dictionary indices, owner package indices).
  *
- * Decoding parses the header and checks the rest (one walk of the number stream that builds nothing, see
- * checkRecords); the file records, and the packages' owned paths that name them, are built when first read
+ * Decoding parses the header; the file records, and the packages' owned paths that name them, are built when first
+ * read, after one walk of the number stream that checks it whole and builds nothing (checkRecords)
  * (CycloneDX, the table and `scan` read neither; they get the unowned executables from the header through
  * catalog/file-subsets.ts), which took a warm `grout sbom -f cyclonedx` of the 1.9 GB image from 0.36-0.40 s to
  * 0.27-0.29 s and its peak RSS from 108 to 79 MB (a busy two-core machine; `-f json` reads every record: unchanged).
@@ -281,22 +281,22 @@ function decode(payload: Buffer, image: ImageDescription): Inventory {
   const header = readHeader(JSON.parse(payload.toString('utf8', PREFIX_BYTES, headerEnd)) as unknown);
   // Every record takes at least one byte of the number stream: the count is bounded by the payload.
   if (header.count > end - textEnd) fail('more records than numbers');
-  // The file records are built when first read (below), but the payload is checked whole now, so that a bad one
-  // still means InventoryCodecError here (the caller builds the inventory afresh), never an error in the middle of
-  // an output. Checked, not decoded: on the benchmark image (53,000 records, 0.7 MB of numbers) the walk takes
-  // 20-35 ms in a fresh process (5 ms once optimised), building the records 100-130 ms (50 ms) plus their GC.
-  // Only the non-ASCII text (a few paths) is decoded up front, as its length in characters is what is checked.
-  const wideText = payload.toString('utf8', asciiEnd, textEnd);
-  checkRecords(payload, header, asciiEnd - headerEnd, wideText.length, textEnd, end);
   const packages = header.packages as Package[];
 
   // The file records (and the packages' owned paths, which name them) are built when first read: CycloneDX, the
-  // table and `scan` read neither, only the unowned executables kept apart in the header. After checkRecords this
-  // cannot fail; should it all the same, the error names the cache and how to clear it, never a raw TypeError.
+  // table and `scan` read neither, only the unowned executables kept apart in the header. The number stream they
+  // come from is checked whole first (checkRecords: a walk that builds nothing, so a bad stream can neither throw
+  // half way through nor make a huge allocation), and only then: on the benchmark image (53,000 records) the walk
+  // takes 15-20 ms of a ~0.22 s warm rescan, building the records 100-130 ms. A torn or damaged entry never gets
+  // here (the cache checks its CRC-32 and rebuilds it); one that passes the CRC and fails the walk was written by
+  // something else, and reading its records fails with an error that names the cache and how to clear it.
   let files: FileRecord[] | undefined;
   const materialise = (): FileRecord[] => {
     if (files) return files;
     try {
+      // Only the non-ASCII text (a few paths) is decoded as a string: its length in characters is what is checked.
+      const wideText = payload.toString('utf8', asciiEnd, textEnd);
+      checkRecords(payload, header, asciiEnd - headerEnd, wideText.length, textEnd, end);
       files = decodeFiles(payload, header, headerEnd, asciiEnd, wideText, textEnd, end);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -507,11 +507,6 @@ function checkRecords(payload: Buffer, header: Header, asciiLength: number, wide
   }
   // The sums only grow: past the text's length they never come back to equal it.
   if (pos !== end || asciiUsed !== asciiLength || wideUsed !== wideLength || jsonUsed !== json.length) fail('values left over');
-  for (const pkg of header.packages as { files: unknown[] }[]) {
-    for (const ref of pkg.files) {
-      if (typeof ref !== 'string' && !(typeof ref === 'number' && Number.isSafeInteger(ref) && ref >= 0 && ref < count)) fail('owned file out of range');
-    }
-  }
 }
 
 /** How checkRecords reads each value layout (OP_NUMBER reads a number and checks nothing of it). */

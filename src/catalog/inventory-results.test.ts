@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir, writeDockerArchive, writeOciLayout, type ImageSpec } from '../../test/fixtures/image-builder.js';
+import { GroutError } from '../core/errors.js';
 import { debianTestImage, TAG } from '../../test/images/debian-image.js';
 import { debianLangImage, LANG_TAG } from '../../test/images/debian-lang-image.js';
 import { InventoryCache, inventoryCacheDir } from '../cache/inventory-cache.js';
@@ -235,9 +236,19 @@ describe('the inventory codec', () => {
           expect(err).toBeInstanceOf(InventoryCodecError);
           continue;
         }
-        // The file records are built when first read, but the payload was checked whole at decode: reading them
-        // never fails.
-        const text = whole(back);
+        // What CycloneDX, the table and `scan` read never needs the records.
+        expect(() => unownedExecutableFiles(back)).not.toThrow();
+        // The file records are built when first read, after their number stream is checked whole: a layout that
+        // went wrong fails there, naming the cache and how to clear it (the cache's CRC-32 stops a damaged entry
+        // before it is decoded at all).
+        let text: string;
+        try {
+          text = whole(back);
+        } catch (err) {
+          expect(err).toBeInstanceOf(GroutError);
+          expect((err as GroutError).hint).toMatch(/grout cache clean/);
+          continue;
+        }
         // A changed byte inside a string or a number can still decode (the cache's checksum catches those);
         // the layout itself never goes wrong silently: the records and packages are all there.
         expect(back.files).toHaveLength(inv.files.length);
