@@ -7,7 +7,7 @@
  * - ESM with code splitting: the lazy `import()` of the scan, fix, db and cache commands stay separate chunks, so
  *   `grout sbom` still loads neither the vulnerability side nor openpgp.
  * - Native or WebAssembly packages stay external and load from node_modules as before (better-sqlite3's addon,
- *   xz-decompress's wasm), and so does everything `lazyModule()` requires at run time (yaml, smol-toml).
+ *   xz-decompress's wasm), and so does everything `lazyModule()` requires at run time (yaml, smol-toml, packageurl-js).
  * - Bundled CommonJS dependencies call `require()` for Node's builtins: the banner gives the ESM bundle one.
  */
 import { rmSync } from 'node:fs';
@@ -19,7 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 
 /** Loaded from node_modules at run time: native addons, wasm, and packages only ever required lazily. */
-const EXTERNAL = ['better-sqlite3', 'xz-decompress', 'yaml', 'smol-toml'];
+const EXTERNAL = ['better-sqlite3', 'xz-decompress', 'yaml', 'smol-toml', 'packageurl-js'];
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({

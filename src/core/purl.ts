@@ -1,4 +1,4 @@
-import { PackageURL } from 'packageurl-js';
+import { packageUrl } from './package-url-module.js';
 import type { Distro, ExtractedPackage } from './model.js';
 
 /**
@@ -39,7 +39,7 @@ export function purlFor(pkg: ExtractedPackage, distro: Distro | undefined): stri
     qualifiers['distro'] = distroQualifier;
   }
   if (!isOsEcosystem(pkg.ecosystem)) return languagePurl(pkg, version, qualifiers);
-  return new PackageURL(pkg.ecosystem, distro?.id, pkg.name, version || undefined, sortKeys(qualifiers), undefined).toString();
+  return new (packageUrl().PackageURL)(pkg.ecosystem, distro?.id, pkg.name, version || undefined, sortKeys(qualifiers), undefined).toString();
 }
 
 /**
@@ -79,7 +79,7 @@ function languagePurl(pkg: ExtractedPackage, version: string, qualifiers: Record
       break;
   }
   const type = pkg.ecosystem === 'golang' ? 'golang' : pkg.ecosystem;
-  return new PackageURL(type, namespace, name, version || undefined, sortKeys(qualifiers), undefined).toString();
+  return new (packageUrl().PackageURL)(type, namespace, name, version || undefined, sortKeys(qualifiers), undefined).toString();
 }
 
 export function isOsEcosystem(ecosystem: string): boolean {

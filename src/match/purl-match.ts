@@ -3,12 +3,13 @@
  * type, namespace and name; on version when the given purl has one; and on a qualifier only when both purls carry
  * it (so `?arch=arm64` excludes an amd64 package, but a purl without `distro=` still matches).
  */
-import { PackageURL } from 'packageurl-js';
+import type { PackageURL } from 'packageurl-js';
+import { packageUrl } from '../core/package-url-module.js';
 
 export function parsePurl(text: string): PackageURL | undefined {
   if (typeof text !== 'string' || !text.startsWith('pkg:') || text.length > 4096) return undefined;
   try {
-    return PackageURL.fromString(text);
+    return packageUrl().PackageURL.fromString(text);
   } catch {
     // packageurl-js throws on malformed purls; the caller reports the purl as invalid.
     return undefined;

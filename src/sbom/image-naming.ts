@@ -1,5 +1,5 @@
-import { PackageURL } from 'packageurl-js';
 import type { ImageDescription } from '../core/model.js';
+import { ociPurl } from './oci-purl.js';
 
 /** The image's display name: its first tag (tags are sorted), else the reference as the user gave it. */
 export function imageName(image: ImageDescription): string {
@@ -56,10 +56,6 @@ export function imagePurl(image: ImageDescription): string | undefined {
   if (image.architecture) qualifiers['arch'] = image.architecture;
   if (hasRegistryHost(repository)) qualifiers['repository_url'] = repository;
   if (tag !== undefined) qualifiers['tag'] = tag;
-  try {
-    return new PackageURL('oci', undefined, name, image.manifestDigest, qualifiers, undefined).toString();
-  } catch {
-    // packageurl-js rejects some names and qualifier values; an image without a purl is still described.
-    return undefined;
-  }
+  // Undefined for a name that cannot be a purl's; an image without a purl is still described.
+  return ociPurl(name, image.manifestDigest, qualifiers);
 }

@@ -1,4 +1,5 @@
-import { PackageURL } from 'packageurl-js';
+import type { PackageURL } from 'packageurl-js';
+import { packageUrl } from '../../core/package-url-module.js';
 import type { Ecosystem } from '../../core/model.js';
 
 /** A purl longer than this is not a package's (the longest real ones, Go module paths with qualifiers, are < 1 KiB). */
@@ -33,7 +34,7 @@ export function parsePurl(text: string): PurlResult {
   if (text.length > MAX_PURL_LENGTH) return { ok: false, reason: `purl longer than ${MAX_PURL_LENGTH} characters` };
   let parsed: PackageURL;
   try {
-    parsed = PackageURL.fromString(text);
+    parsed = packageUrl().PackageURL.fromString(text);
   } catch (err) {
     return { ok: false, reason: `invalid purl ${JSON.stringify(clip(text))}: ${err instanceof Error ? err.message : String(err)}` };
   }

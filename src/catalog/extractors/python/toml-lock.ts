@@ -1,5 +1,5 @@
 import type * as Toml from 'smol-toml';
-import { lazyModule } from '../lazy-module.js';
+import { lazyModule } from '../../../core/lazy-module.js';
 
 const toml = lazyModule<typeof Toml>('smol-toml');
 

@@ -1,5 +1,5 @@
 import type * as Yaml from 'yaml';
-import { lazyModule } from '../../lazy-module.js';
+import { lazyModule } from '../../../../core/lazy-module.js';
 import type { FileExtractor } from '../../../extractor.js';
 import { mergeAndSort } from '../common/finish-packages.js';
 import { isRecord, type JsonRecord } from '../common/json-value.js';

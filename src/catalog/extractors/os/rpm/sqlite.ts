@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { lazyModule } from '../../lazy-module.js';
+import { lazyModule } from '../../../../core/lazy-module.js';
 import { DbFormatError, type DbReadResult, type HeaderRecord } from './db-read.js';
 
 const sqlite = lazyModule<typeof Database>('better-sqlite3');

@@ -1,5 +1,5 @@
 import type * as Toml from 'smol-toml';
-import { lazyModule } from '../../lazy-module.js';
+import { lazyModule } from '../../../../core/lazy-module.js';
 import type { ExtractedPackage, LanguageMetadata } from '../../../../core/model.js';
 import type { FileExtractor } from '../../../extractor.js';
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /**
- * A third-party parser loaded the first time an extractor needs it, not when grout starts: most images hold no
+ * A third-party module loaded the first time something needs it, not when grout starts: most images hold no
  * pnpm/yarn lock, Cargo.lock, TOML lock or rpm SQLite database, and loading yaml, smol-toml and better-sqlite3 up
  * front costs every command ~65 ms (a warm rescan is ~0.3 s in all). Each of these packages ships a CommonJS
  * build, so the load is synchronous and the parse functions keep their signatures.
