@@ -3,11 +3,14 @@
  * static, and with its section headers removed) must give exactly the modules and toolchain `go version -m`
  * prints for the same binary.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractedPackage } from '../../../../core/model.js';
+import { tempDir, writeOciLayout, type EntrySpec } from '../../../../../test/fixtures/image-builder.js';
+import { inventory } from '../../../../scan/index.js';
 import { elfSummary } from '../../../elf/index.js';
+import { EXECUTABLE_HEAD_BYTES } from '../../../executables.js';
 import { goBinaryExtractor } from './index.js';
 import { buildGoProgram, goAvailable, goVersionM, type GoBuildVariant } from './testdata/build-go-program.js';
 
@@ -114,6 +117,27 @@ describe.skipIf(!goAvailable())('golang/binary against go version -m', () => {
     // /usr/bin/go (Debian's golang-go) is always one of them.
     expect(checked).toBeGreaterThan(0);
   }, 120_000);
+
+  it('gives the same packages when the binaries are read from an image layer, screened in chunks (all over 1 MB)', async () => {
+    const files: [string, Buffer][] = variants.map((variant) => [`usr/local/bin/app-${variant}`, readFileSync(binaries[variant])]);
+    files.push(['usr/local/bin/app-sstripped', withoutSectionHeaders(readFileSync(binaries.default))]);
+    for (const [path, content] of files) expect(content.length, path).toBeGreaterThan(EXECUTABLE_HEAD_BYTES);
+    const entries: EntrySpec[] = files.map(([path, content]) => ({ path, content, mode: 0o755 }));
+    const dir = join(tempDir(), 'layout');
+    try {
+      await writeOciLayout(dir, [{ tag: 't', layers: [{ entries }] }]);
+      const inv = await inventory(`oci:${dir}:t`, { extractors: [goBinaryExtractor], cache: false });
+      for (const variant of variants) {
+        const path = `usr/local/bin/app-${variant}`;
+        const found = inv.packages.filter((p) => p.locations.some((l) => l.path === path)).map((p) => `${p.name}@${p.version}`);
+        expect(found.sort(), path).toEqual(expectedPackages(binaries[variant], path).map((p) => `${p.name}@${p.version}`).sort());
+      }
+      expect(inv.packages.some((p) => p.locations.some((l) => l.path === 'usr/local/bin/app-sstripped'))).toBe(true);
+      expect(inv.issues).toEqual([]);
+    } finally {
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
+  });
 
   it('wants executables of at least 1 KiB only', () => {
     expect(goBinaryExtractor.wants('usr/bin/app', { mode: 0o100755, size: 2_000_000 })).toBe(true);
