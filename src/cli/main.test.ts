@@ -81,6 +81,18 @@ describe('grout sbom', () => {
     expect(JSON.parse(readFileSync(a, 'utf8')).components.some((c: { name: string }) => c.name === 'tzdata')).toBe(true);
   });
 
+  it('writes JSON in pieces to -o exactly as to stdout, and names a file it cannot write', async () => {
+    await ready;
+    const file = join(work, 'inventory.json');
+    const printed = await run(['sbom', `oci:${layout}:v1`, '-f', 'json']);
+    expect((await run(['sbom', `oci:${layout}:v1`, '-f', 'json', '-o', file])).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(printed.stdout);
+    expect(JSON.parse(printed.stdout).schema).toBe('grout.inventory/v1');
+    const unwritable = await run(['sbom', `oci:${layout}:v1`, '-f', 'json', '-o', join(work, 'no-such-dir', 'x.json')]);
+    expect(unwritable.code).not.toBe(0);
+    expect(unwritable.stderr).toMatch(/cannot write .*no-such-dir\/x\.json/);
+  });
+
   it('exits 2 on usage errors, 3 on missing images, 4 on malformed ones, with a clear message', async () => {
     await ready;
     const badFormat = await run(['sbom', `oci:${layout}:v1`, '-f', 'xml']);

@@ -3,7 +3,7 @@ import { exitCodeFor, GroutError, isGroutError } from '../core/errors.js';
 import { encodeImageSummaryJson, encodeImageSummaryText, summariseImage } from '../report/index.js';
 // From the files rather than scan/index.js: sbom and inspect must not load the vulnerability side (vulndb, match).
 import { inventory } from '../scan/inventory.js';
-import { encodeInventory, SBOM_FORMATS, type SbomFormat } from '../scan/sbom.js';
+import { encodeInventoryPieces, SBOM_FORMATS, type SbomFormat } from '../scan/sbom.js';
 import { GROUT_VERSION } from '../grout-version.js';
 import { useColor, writeOutput } from './output.js';
 import { progressRenderer } from './progress.js';
@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-cache', 'neither use nor store per-layer results (also GROUT_NO_CACHE=1)'))
     .action(async (source: string, opts: CommonOptions & { format: SbomFormat }) => {
       const inv = await runInventory(source, opts);
-      await writeOutput(encodeInventory(inv, opts.format, { color: opts.output === undefined && useColor(process.stdout) }), opts.output);
+      await writeOutput(encodeInventoryPieces(inv, opts.format, { color: opts.output === undefined && useColor(process.stdout) }), opts.output);
     });
 
   addRegistryOptions(program

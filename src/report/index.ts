@@ -1,3 +1,3 @@
-export { encodeInventoryJson, INVENTORY_SCHEMA } from './inventory-json.js';
+export { encodeInventoryJson, INVENTORY_SCHEMA, inventoryJsonChunks } from './inventory-json.js';
 export { encodeInventoryTable } from './inventory-table.js';
 export { summariseImage, encodeImageSummaryJson, encodeImageSummaryText, type ImageSummary } from './inspect.js';

@@ -8,5 +8,62 @@ export const INVENTORY_SCHEMA = 'grout.inventory/v1';
  * every list is sorted, so the same image gives the same bytes.
  */
 export function encodeInventoryJson(inventory: Inventory): string {
-  return `${JSON.stringify({ schema: INVENTORY_SCHEMA, ...inventory }, null, 2)}\n`;
+  return [...inventoryJsonChunks(inventory)].join('');
+}
+
+/** Text gathered before a piece is handed out. */
+const CHUNK_CHARS = 512 * 1024;
+
+/**
+ * The same text in pieces of about 512 KB, for writing as it is made: the JSON of a large image (53,000 file
+ * records, 22 MB) built as one string, then converted to bytes, took ~90 MB more at its peak than CycloneDX did.
+ * The pieces are exactly `JSON.stringify({ schema, ...inventory }, null, 2)` and a newline: each top-level value,
+ * and each element of a top-level list, is stringified on its own and indented to its depth.
+ */
+export function* inventoryJsonChunks(inventory: Inventory): Generator<string> {
+  const top: Record<string, unknown> = { schema: INVENTORY_SCHEMA, ...inventory };
+  let pending: string[] = [];
+  let size = 0;
+  const put = (text: string): string | undefined => {
+    pending.push(text);
+    size += text.length;
+    if (size < CHUNK_CHARS) return undefined;
+    const out = pending.join('');
+    pending = [];
+    size = 0;
+    return out;
+  };
+  let first = true;
+  for (const key of Object.keys(top)) {
+    const value = top[key];
+    const lead = `${first ? '{\n' : ',\n'}  ${JSON.stringify(key)}: `;
+    if (Array.isArray(value)) {
+      first = false;
+      if (value.length === 0) {
+        const out = put(`${lead}[]`);
+        if (out !== undefined) yield out;
+        continue;
+      }
+      for (let i = 0; i < value.length; i++) {
+        const out = put(`${i === 0 ? `${lead}[\n` : ',\n'}    ${indent(JSON.stringify(value[i], null, 2) ?? 'null', '\n    ')}`);
+        if (out !== undefined) yield out;
+      }
+      const out = put('\n  ]');
+      if (out !== undefined) yield out;
+      continue;
+    }
+    const text = JSON.stringify(value, null, 2);
+    // Undefined, functions and symbols are left out of an object, as JSON.stringify leaves them.
+    if (text === undefined) continue;
+    first = false;
+    const out = put(`${lead}${indent(text, '\n  ')}`);
+    if (out !== undefined) yield out;
+  }
+  pending.push(first ? '{}\n' : '\n}\n');
+  yield pending.join('');
+}
+
+/** Nested JSON.stringify output moved to a deeper level (its only line breaks are the ones it laid out). */
+function indent(text: string, newline: string): string {
+  return text.includes('\n') ? text.replace(/\n/g, newline) : text;
 }

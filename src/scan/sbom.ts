@@ -1,6 +1,6 @@
 import { GroutError } from '../core/errors.js';
 import type { Inventory } from '../core/model.js';
-import { encodeInventoryJson, encodeInventoryTable } from '../report/index.js';
+import { encodeInventoryJson, encodeInventoryTable, inventoryJsonChunks } from '../report/index.js';
 import { encodeCycloneDx, encodeSpdx } from '../sbom/index.js';
 import { GROUT_VERSION } from '../grout-version.js';
 import { inventory, type InventoryOptions } from './inventory.js';
@@ -24,6 +24,11 @@ export function encodeInventory(inv: Inventory, format: SbomFormat, options: { c
     case 'table':
       return encodeInventoryTable(inv, options);
   }
+}
+
+/** The same text in pieces where a format is written as it is made (json), else whole. */
+export function encodeInventoryPieces(inv: Inventory, format: SbomFormat, options: { color?: boolean } = {}): Iterable<string> {
+  return format === 'json' ? inventoryJsonChunks(inv) : [encodeInventory(inv, format, options)];
 }
 
 /**
