@@ -39,7 +39,8 @@ async function writeAll(path: string, text: string | Iterable<string>): Promise<
   }
   const handle = await open(path, 'w');
   try {
-    for (const piece of text) await handle.write(piece);
+    // writeFile, not write: it writes the whole piece from the current position, looping over short writes.
+    for (const piece of text) await handle.writeFile(piece);
   } finally {
     await handle.close();
   }
