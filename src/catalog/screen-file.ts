@@ -51,14 +51,7 @@ export async function screenFile(chunks: AsyncIterable<Buffer>, signatures: read
 
 /** The screened file in one buffer (for the extractors whose signature it contains). */
 export function joinChunks(file: Pick<ScreenedFile, 'chunks' | 'length'>): Buffer {
-  if (file.chunks.length === 1) return file.chunks[0]!;
-  const out = Buffer.allocUnsafe(file.length);
-  let at = 0;
-  for (const chunk of file.chunks) {
-    chunk.copy(out, at);
-    at += chunk.length;
-  }
-  return out;
+  return file.chunks.length === 1 ? file.chunks[0]! : Buffer.concat(file.chunks, file.length);
 }
 
 /**

@@ -21,18 +21,21 @@ const CHUNK_CHARS = 512 * 1024;
  * and each element of a top-level list, is stringified on its own and indented to its depth.
  */
 export function* inventoryJsonChunks(inventory: Inventory): Generator<string> {
-  const top: Record<string, unknown> = { schema: INVENTORY_SCHEMA, ...inventory };
   let pending: string[] = [];
   let size = 0;
-  const put = (text: string): string | undefined => {
-    pending.push(text);
-    size += text.length;
-    if (size < CHUNK_CHARS) return undefined;
-    const out = pending.join('');
+  for (const part of jsonParts({ schema: INVENTORY_SCHEMA, ...inventory })) {
+    pending.push(part);
+    size += part.length;
+    if (size < CHUNK_CHARS) continue;
+    yield pending.join('');
     pending = [];
     size = 0;
-    return out;
-  };
+  }
+  if (pending.length > 0) yield pending.join('');
+}
+
+/** `JSON.stringify(top, null, 2)` and a newline, in small parts: one per top-level value, one per element of a top-level list. */
+function* jsonParts(top: Record<string, unknown>): Generator<string> {
   let first = true;
   for (const key of Object.keys(top)) {
     const value = top[key];
@@ -40,27 +43,22 @@ export function* inventoryJsonChunks(inventory: Inventory): Generator<string> {
     if (Array.isArray(value)) {
       first = false;
       if (value.length === 0) {
-        const out = put(`${lead}[]`);
-        if (out !== undefined) yield out;
+        yield `${lead}[]`;
         continue;
       }
       for (let i = 0; i < value.length; i++) {
-        const out = put(`${i === 0 ? `${lead}[\n` : ',\n'}    ${indent(JSON.stringify(value[i], null, 2) ?? 'null', '\n    ')}`);
-        if (out !== undefined) yield out;
+        yield `${i === 0 ? `${lead}[\n` : ',\n'}    ${indent(JSON.stringify(value[i], null, 2) ?? 'null', '\n    ')}`;
       }
-      const out = put('\n  ]');
-      if (out !== undefined) yield out;
+      yield '\n  ]';
       continue;
     }
     const text = JSON.stringify(value, null, 2);
     // Undefined, functions and symbols are left out of an object, as JSON.stringify leaves them.
     if (text === undefined) continue;
     first = false;
-    const out = put(`${lead}${indent(text, '\n  ')}`);
-    if (out !== undefined) yield out;
+    yield `${lead}${indent(text, '\n  ')}`;
   }
-  pending.push(first ? '{}\n' : '\n}\n');
-  yield pending.join('');
+  yield first ? '{}\n' : '\n}\n';
 }
 
 /** Nested JSON.stringify output moved to a deeper level (its only line breaks are the ones it laid out). */
